@@ -1,0 +1,55 @@
+package io.sparktrain.cli;
+
+import io.sparktrain.config.ConfigException;
+import io.sparktrain.data.DataException;
+import picocli.CommandLine;
+
+/** The documented exit codes (README, "Exit codes"), and the one place failures are mapped to them. */
+public enum ExitCode {
+  OK(0, "success"),
+  FAILURE(1, "unexpected failure"),
+  BAD_CONFIG(2, "bad config or arguments"),
+  BAD_DATA(3, "bad or unreadable input data"),
+  DIVERGED(4, "training diverged and could not be recovered"),
+  GATE_REFUSED(5, "quality gate refused the model"),
+  PREFLIGHT_FAILED(6, "preflight failed");
+
+  private final int code;
+  private final String meaning;
+
+  ExitCode(int code, String meaning) {
+    this.code = code;
+    this.meaning = meaning;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+
+  /** The exit code for a failure: the first cause in the chain that is one of ours decides. */
+  public static ExitCode of(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException || t instanceof CommandLine.ParameterException) {
+        return BAD_CONFIG;
+      }
+      if (t instanceof DataException) {
+        return BAD_DATA;
+      }
+    }
+    return FAILURE;
+  }
+
+  /** The message to show for a failure: ours as it is, anything else with its type. */
+  public static String message(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException || t instanceof DataException) {
+        return t.getMessage();
+      }
+    }
+    return failure.getClass().getName() + ": " + failure.getMessage();
+  }
+}

@@ -1,0 +1,122 @@
+package io.sparktrain.cli;
+
+import io.sparktrain.config.ConfigLoader;
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.data.DataLoader;
+import io.sparktrain.data.Splits;
+import io.sparktrain.publish.Provenance;
+import io.sparktrain.publish.RunDirectory;
+import io.sparktrain.report.Json;
+import io.sparktrain.report.MetricsLog;
+import io.sparktrain.report.Summary;
+import io.sparktrain.train.EpochListener;
+import io.sparktrain.train.SparkSessions;
+import io.sparktrain.train.TrainedModel;
+import io.sparktrain.train.Trainer;
+import java.io.File;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.util.ModelSerializer;
+
+/** One training run end to end: Spark session, data, epoch loop, and the run directory's files. */
+public final class TrainingRun {
+  /** What a finished run reports back; tests read it instead of parsing output. */
+  public record Result(String runDirectory, double testAccuracy, int testExamples, TrainedModel model) {}
+
+  private final JobConfig job;
+  private final String output;
+  private final String master;
+  private final PrintWriter out;
+
+  public TrainingRun(JobConfig job, String output, String master, PrintWriter out) {
+    this.job = job;
+    this.output = output;
+    this.master = master;
+    this.out = out;
+  }
+
+  public Result execute() {
+    String startedAt = Instant.now().toString();
+    long t0 = System.nanoTime();
+    SparkSession spark = SparkSessions.create(job, master);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunDirectory run = RunDirectory.create(outputUri(), sc.hadoopConfiguration());
+    run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
+    out.printf(Locale.ROOT, "sparktrain %s: master %s, %d workers, run directory %s%n",
+        job.name(), sc.master(), sc.defaultParallelism(), run.uri());
+    out.flush();
+
+    long t1 = System.nanoTime();
+    Splits data = DataLoader.load(spark, job.data(), job.seed());
+    double loadSeconds = (System.nanoTime() - t1) / 1e9;
+    out.printf(Locale.ROOT, "data: %d train, %d validation, %d test examples of %s (%.1f s)%n",
+        data.trainCount(), data.validationCount(), data.testCount(), data.shape(), loadSeconds);
+    out.flush();
+
+    String exportDir = exportDirectory(spark, run);
+    MetricsLog metrics = new MetricsLog(run);
+    ConsoleProgress console = new ConsoleProgress(out);
+    EpochListener listeners = (m, total) -> {
+      metrics.epochDone(m, total);
+      console.epochDone(m, total);
+    };
+    TrainedModel model;
+    try {
+      model = new Trainer(sc, job, exportDir).train(data, listeners);
+    } finally {
+      if (exportDir != null) {
+        run.deleteQuietly(exportDir);
+      }
+    }
+    run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
+
+    Map<String, Object> timings = new LinkedHashMap<>();
+    timings.put("loadSeconds", loadSeconds);
+    timings.put("trainSeconds", model.trainSeconds());
+    timings.put("testSeconds", model.testSeconds());
+    timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+    Map<String, Object> sparkInfo = new LinkedHashMap<>();
+    sparkInfo.put("master", sc.master());
+    sparkInfo.put("defaultParallelism", sc.defaultParallelism());
+    sparkInfo.put("applicationId", sc.sc().applicationId());
+    sparkInfo.put("taskCpus", sc.getConf().get("spark.task.cpus", "1"));
+    Summary.Context context = new Summary.Context(job, data, model, timings, sparkInfo,
+        Provenance.versions(spark.version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
+    run.write(Summary.FILE, Json.pretty(Summary.build(context)));
+    data.unpersist();
+    return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
+  }
+
+  private String outputUri() {
+    if (output != null && !output.isBlank()) {
+      return output;
+    }
+    if (!job.output().isBlank()) {
+      return job.output();
+    }
+    return "runs/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+  }
+
+  /** Local mode: a temporary folder. A cluster: {@code train.exportDirectory}, else under the run directory. */
+  private String exportDirectory(SparkSession spark, RunDirectory run) {
+    if (job.train().approach().equals("direct")) {
+      return null;
+    }
+    String id = "sparktrain-export-" + UUID.randomUUID();
+    if (!job.train().exportDirectory().isBlank()) {
+      return job.train().exportDirectory() + "/" + id;
+    }
+    if (SparkSessions.isLocal(spark)) {
+      return new File(System.getProperty("java.io.tmpdir"), id).toURI().toString();
+    }
+    return run.resolve("_export");
+  }
+}

@@ -1,0 +1,216 @@
+package io.sparktrain.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads a job: {@code conf/reference.conf} (the defaults, inside the jar) under the job file under the
+ * {@code --set} overrides, resolves {@code ${?ENV}} substitutions, rejects unknown keys and builds the
+ * validated {@link JobConfig}.
+ */
+public final class ConfigLoader {
+  /** The defaults, copied from conf/reference.conf into the jar at build time. */
+  public static final String REFERENCE_RESOURCE = "io/sparktrain/reference.conf";
+
+  /** Subtrees whose keys are free-form, so not checked against the reference. */
+  private static final Set<String> FREE_FORM = Set.of("spark.conf");
+
+  private ConfigLoader() {}
+
+  public static Config reference() {
+    return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE_RESOURCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+  }
+
+  /** Loads and validates {@code file} with {@code overrides} ("key=value") applied. */
+  public static JobConfig load(File file, List<String> overrides) {
+    if (!file.isFile()) {
+      throw new ConfigException("--config", "file not found: " + file.getPath());
+    }
+    Config job;
+    try {
+      job = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("--config", "cannot parse " + file.getPath() + ": " + e.getMessage(), e);
+    }
+    return fromConfig(parseOverrides(overrides).withFallback(job), file.getPath());
+  }
+
+  /** Validates a job given as a HOCON tree (without the reference defaults merged yet). */
+  public static JobConfig fromConfig(Config job, String origin) {
+    Config reference = reference();
+    rejectUnknownKeys(job, reference, origin);
+    Config merged;
+    try {
+      merged = job.withFallback(reference).resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("--config", "cannot resolve " + origin + ": " + e.getMessage(), e);
+    }
+    return build(merged);
+  }
+
+  /** Parses {@code key=value} pairs. Lists and objects are HOCON; anything else is taken as a plain string. */
+  static Config parseOverrides(List<String> overrides) {
+    Config out = ConfigFactory.empty();
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("--set", "expected key=value, found '" + override + "'");
+      }
+      String key = override.substring(0, eq).trim();
+      String text = override.substring(eq + 1).trim();
+      ConfigValue value;
+      if (text.startsWith("[") || text.startsWith("{")) {
+        try {
+          value = ConfigFactory.parseString("v = " + text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF))
+              .getValue("v");
+        } catch (com.typesafe.config.ConfigException e) {
+          throw new ConfigException(key, "cannot parse the --set value '" + text + "': " + e.getMessage(), e);
+        }
+      } else {
+        value = ConfigValueFactory.fromAnyRef(text);
+      }
+      try {
+        out = out.withValue(key, value);
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new ConfigException("--set", "'" + key + "' is not a valid key: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  private static void rejectUnknownKeys(Config job, Config reference, String origin) {
+    for (Map.Entry<String, ConfigValue> entry : job.entrySet()) {
+      String key = entry.getKey();
+      if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + ".")) || key.startsWith("model.layers")) {
+        continue;
+      }
+      if (!reference.hasPathOrNull(key)) {
+        throw new ConfigException(key, "unknown key (in " + origin + " or --set)" + suggestion(key, reference)
+            + "; every key is listed in conf/reference.conf");
+      }
+    }
+  }
+
+  private static String suggestion(String key, Config reference) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
+      int d = distance(key.toLowerCase(Locale.ROOT), entry.getKey().toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = entry.getKey();
+      }
+    }
+    return best != null && bestDistance <= 3 ? "; did you mean " + best + "?" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static JobConfig build(Config merged) {
+    ConfigReader root = new ConfigReader(merged, "");
+    DataConfig data = data(root.at("data"));
+    ModelConfig model = model(root.at("model"));
+    return new JobConfig(root.string("name"), root.longValue("seed"), root.string("output"), data, model,
+        train(root.at("train")), spark(root.at("spark")), merged);
+  }
+
+  private static DataConfig data(ConfigReader r) {
+    ConfigReader csv = r.at("csv");
+    String delimiter = csv.string("delimiter");
+    if ("\\t".equals(delimiter) || "tab".equalsIgnoreCase(delimiter)) {
+      delimiter = "\t";
+    }
+    Check.that(delimiter.length() == 1, "data.csv.delimiter", "must be one character, found '" + delimiter + "'");
+    String format = r.string("format").toLowerCase(Locale.ROOT);
+    return new DataConfig(format, r.string("train"), r.string("trainLabels"), r.string("test"),
+        r.string("testLabels"), r.doubleValue("validationFraction"), r.doubleValue("testFraction"),
+        r.intValue("numClasses"), r.stringList("classNames"), r.string("normalization").toLowerCase(Locale.ROOT),
+        r.doubleValue("scaleMax"), r.intValue("partitions"),
+        new CsvOptions(csv.bool("header"), delimiter.charAt(0), csv.string("label")));
+  }
+
+  private static final Set<String> LAYER_KEYS = new TreeSet<>(List.of("type", "units", "filters", "kernel", "stride",
+      "padding", "pooling", "rate", "loss", "activation", "weightInit"));
+
+  private static ModelConfig model(ConfigReader r) {
+    List<LayerSpec> layers = new ArrayList<>();
+    for (ConfigReader layer : r.objectList("layers")) {
+      layers.add(layer(layer));
+    }
+    ConfigReader u = r.at("updater");
+    UpdaterSpec updater = new UpdaterSpec(u.string("type").toLowerCase(Locale.ROOT), u.doubleValue("learningRate"),
+        u.doubleValue("momentum"));
+    return new ModelConfig(layers, r.string("activation").toLowerCase(Locale.ROOT),
+        r.string("weightInit").toLowerCase(Locale.ROOT), r.doubleValue("l2"), updater);
+  }
+
+  private static LayerSpec layer(ConfigReader l) {
+    for (String key : l.keys()) {
+      if (!LAYER_KEYS.contains(key)) {
+        throw new ConfigException(l.key(key), "unknown layer key; a layer takes " + String.join(", ", LAYER_KEYS));
+      }
+    }
+    String type = l.string("type").toLowerCase(Locale.ROOT);
+    List<Integer> defaultStride = type.equals("subsampling") ? List.of(2, 2) : List.of(1, 1);
+    List<Integer> defaultKernel = type.equals("subsampling") ? List.of(2, 2) : List.of(3, 3);
+    String defaultActivation = type.equals("output") ? "softmax" : "";
+    return new LayerSpec(l.prefix(), type, l.intValue("units", 0), l.intValue("filters", 0),
+        l.intPair("kernel", defaultKernel), l.intPair("stride", defaultStride),
+        l.string("padding", "same").toLowerCase(Locale.ROOT), l.string("pooling", "max").toLowerCase(Locale.ROOT),
+        l.doubleValue("rate", 0.5), l.string("loss", "mcxent").toLowerCase(Locale.ROOT),
+        l.string("activation", defaultActivation).toLowerCase(Locale.ROOT),
+        l.string("weightInit", "").toLowerCase(Locale.ROOT));
+  }
+
+  private static TrainConfig train(ConfigReader r) {
+    return new TrainConfig(r.intValue("epochs"), r.intValue("batchSizePerWorker"), r.intValue("averagingFrequency"),
+        r.intValue("workers"), r.bool("saveUpdater"), r.intValue("workerPrefetchBatches"),
+        r.string("approach").toLowerCase(Locale.ROOT), r.string("exportDirectory"));
+  }
+
+  private static SparkSettings spark(ConfigReader r) {
+    return new SparkSettings(r.string("master"), new LinkedHashMap<>(r.at("conf").flatStrings()));
+  }
+
+  /** The resolved config as HOCON text, with values of keys that look secret replaced. */
+  public static String renderRedacted(Config resolved) {
+    Config out = resolved;
+    for (Map.Entry<String, ConfigValue> entry : resolved.entrySet()) {
+      if (Redaction.isSecretKey(entry.getKey())) {
+        out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(Redaction.MASK));
+      }
+    }
+    return out.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+}

@@ -1,0 +1,64 @@
+package io.sparktrain.config;
+
+import java.util.List;
+
+/**
+ * Where the examples come from and how they are split and scaled.
+ *
+ * @param format {@code idx} or {@code csv}
+ * @param train training data URI (idx: the images file)
+ * @param trainLabels idx only: the labels file for {@code train}
+ * @param test test data URI, or empty to hold out {@code testFraction} of {@code train}
+ * @param testLabels idx only: the labels file for {@code test}
+ */
+public record DataConfig(
+    String format,
+    String train,
+    String trainLabels,
+    String test,
+    String testLabels,
+    double validationFraction,
+    double testFraction,
+    int numClasses,
+    List<String> classNames,
+    String normalization,
+    double scaleMax,
+    int partitions,
+    CsvOptions csv) {
+
+  public static final List<String> FORMATS = List.of("idx", "csv");
+  public static final List<String> NORMALIZATIONS = List.of("scale", "standardize", "none");
+
+  public DataConfig {
+    Check.oneOf("data.format", format, FORMATS);
+    Check.notBlank("data.train", train, "the URI or path of the training data");
+    if (format.equals("idx")) {
+      Check.notBlank("data.trainLabels", trainLabels, "the labels file that goes with data.train (idx format)");
+      Check.that(test.isBlank() == testLabels.isBlank(), test.isBlank() ? "data.test" : "data.testLabels",
+          "data.test and data.testLabels go together: set both or neither (idx format)");
+    }
+    Check.range("data.validationFraction", validationFraction, 0, true, 0.5);
+    Check.range("data.testFraction", testFraction, 0, true, 0.5);
+    Check.range("data.numClasses", numClasses, 2, 100_000);
+    classNames = List.copyOf(classNames);
+    Check.that(classNames.isEmpty() || classNames.size() == numClasses, "data.classNames",
+        "has " + classNames.size() + " names but data.numClasses = " + numClasses + "; give one name per class or none");
+    Check.oneOf("data.normalization", normalization, NORMALIZATIONS);
+    Check.range("data.scaleMax", scaleMax, 0, true, Double.MAX_VALUE);
+    Check.range("data.partitions", partitions, 0, 100_000);
+  }
+
+  /** Whether examples are images (height x width x channels) rather than flat feature rows. */
+  public boolean isImage() {
+    return format.equals("idx");
+  }
+
+  public boolean hasTestSet() {
+    return !test.isBlank();
+  }
+
+  /** The name of class {@code label}: its configured name or the number. */
+  public String className(int label) {
+    return classNames.isEmpty() ? Integer.toString(label) : classNames.get(label);
+  }
+}

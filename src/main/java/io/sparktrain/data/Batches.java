@@ -1,0 +1,60 @@
+package io.sparktrain.data;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Groups examples into DL4J minibatches on the executors: flat features and one-hot labels. */
+public final class Batches {
+  private Batches() {}
+
+  public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses) {
+    return examples.mapPartitions(it -> new BatchIterator(it, batchSize, numClasses));
+  }
+
+  /** One minibatch from a list of examples, all with the same feature count. */
+  public static DataSet toDataSet(List<Example> batch, int numClasses) {
+    int n = batch.size();
+    int width = batch.get(0).features().length;
+    float[] features = new float[n * width];
+    float[] labels = new float[n * numClasses];
+    for (int i = 0; i < n; i++) {
+      Example ex = batch.get(i);
+      System.arraycopy(ex.features(), 0, features, i * width, width);
+      labels[i * numClasses + ex.label()] = 1f;
+    }
+    INDArray x = Nd4j.create(features, new long[] {n, width}, 'c');
+    INDArray y = Nd4j.create(labels, new long[] {n, numClasses}, 'c');
+    return new DataSet(x, y);
+  }
+
+  private static final class BatchIterator implements Iterator<DataSet> {
+    private final Iterator<Example> source;
+    private final int batchSize;
+    private final int numClasses;
+
+    BatchIterator(Iterator<Example> source, int batchSize, int numClasses) {
+      this.source = source;
+      this.batchSize = batchSize;
+      this.numClasses = numClasses;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return source.hasNext();
+    }
+
+    @Override
+    public DataSet next() {
+      List<Example> batch = new ArrayList<>(batchSize);
+      while (source.hasNext() && batch.size() < batchSize) {
+        batch.add(source.next());
+      }
+      return toDataSet(batch, numClasses);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.sparktrain.data;
+
+import io.sparktrain.config.CsvOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Reads CSV files with Spark SQL: one example per line, numeric feature columns and an integer label
+ * column chosen by name or index. Lines with the wrong number of fields, empty or non-numeric cells,
+ * non-finite values or labels outside [0, numClasses) are returned as rejected {@link Parsed} records.
+ */
+public final class CsvSource {
+  static final String CORRUPT = "_corrupt_record";
+  static final String SOURCE = "_source_file";
+
+  private CsvSource() {}
+
+  /** The parsed records and the number of feature columns. */
+  public record CsvData(JavaRDD<Parsed> records, int featureCount, List<String> featureNames) {}
+
+  public static CsvData read(SparkSession spark, String uri, CsvOptions options, int numClasses) {
+    List<String> columns = columns(uri, options, spark.sparkContext().hadoopConfiguration());
+    int labelIndex = labelIndex(uri, columns, options);
+    List<StructField> fields = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      fields.add(DataTypes.createStructField("c" + i, DataTypes.StringType, true));
+    }
+    fields.add(DataTypes.createStructField(CORRUPT, DataTypes.StringType, true));
+    Dataset<Row> frame = spark.read()
+        .schema(DataTypes.createStructType(fields))
+        .option("header", options.header())
+        .option("sep", String.valueOf(options.delimiter()))
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("enforceSchema", true)
+        .csv(uri)
+        .withColumn(SOURCE, functions.input_file_name());
+    List<String> names = new ArrayList<>(columns);
+    names.remove(labelIndex);
+    RowParser parser = new RowParser(columns.size(), labelIndex, numClasses, columns);
+    return new CsvData(frame.javaRDD().map(parser::parse), columns.size() - 1, List.copyOf(names));
+  }
+
+  /** Column names from the header of the first file (or c0..cN-1 without a header). */
+  static List<String> columns(String uri, CsvOptions options, Configuration conf) {
+    String first = firstFile(uri, conf);
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(HadoopFiles.open(first, conf), StandardCharsets.UTF_8))) {
+      String line = in.readLine();
+      while (line != null && line.isBlank()) {
+        line = in.readLine();
+      }
+      if (line == null) {
+        throw new DataException(first + ": empty file; expected " + (options.header() ? "a header line and " : "")
+            + "at least one row of comma-separated values");
+      }
+      String[] cells = line.split(java.util.regex.Pattern.quote(String.valueOf(options.delimiter())), -1);
+      if (cells.length < 2) {
+        throw new DataException(first + ": the first line has " + cells.length + " field; expected at least a "
+            + "feature and a label separated by '" + options.delimiter() + "' (data.csv.delimiter)");
+      }
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < cells.length; i++) {
+        names.add(options.header() ? cells[i].trim().replace("\"", "") : "c" + i);
+      }
+      if (options.header() && in.readLine() == null) {
+        throw new DataException(first + ": has a header but no rows");
+      }
+      return names;
+    } catch (IOException e) {
+      throw new DataException(first + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String firstFile(String uri, Configuration conf) {
+    Path path = new Path(uri);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      if (!fs.exists(path)) {
+        throw new DataException(uri + ": no such file or folder");
+      }
+      if (!fs.getFileStatus(path).isDirectory()) {
+        return uri;
+      }
+      FileStatus[] files = fs.listStatus(path, p -> !p.getName().startsWith(".") && !p.getName().startsWith("_"));
+      Arrays.sort(files);
+      for (FileStatus f : files) {
+        if (f.isFile()) {
+          return f.getPath().toString();
+        }
+      }
+      throw new DataException(uri + ": folder holds no CSV files");
+    } catch (IOException e) {
+      throw new DataException(uri + ": cannot list: " + e.getMessage(), e);
+    }
+  }
+
+  static int labelIndex(String uri, List<String> columns, CsvOptions options) {
+    Integer index = options.labelIndex();
+    if (index == null) {
+      int found = columns.indexOf(options.label());
+      if (found < 0) {
+        throw new DataException(uri + ": no column named '" + options.label() + "' (data.csv.label); the header has "
+            + String.join(", ", columns));
+      }
+      return found;
+    }
+    int resolved = index == -1 ? columns.size() - 1 : index;
+    if (resolved >= columns.size()) {
+      throw new DataException(uri + ": data.csv.label = " + index + " but the file has " + columns.size()
+          + " columns (0-based indexes 0.." + (columns.size() - 1) + ")");
+    }
+    return resolved;
+  }
+
+  /** Turns one Spark row into an Example or a rejection; runs on the executors. */
+  record RowParser(int columnCount, int labelIndex, int numClasses, List<String> names)
+      implements java.io.Serializable {
+
+    Parsed parse(Row row) {
+      String corrupt = row.getString(columnCount);
+      String source = row.getString(columnCount + 1);
+      if (corrupt != null) {
+        int fields = corrupt.isEmpty() ? 0 : corrupt.split(",", -1).length;
+        return Parsed.rejected("wrong column count",
+            source + ": expected " + columnCount + " fields, found " + fields + ": " + clip(corrupt));
+      }
+      float[] features = new float[columnCount - 1];
+      int label = -1;
+      for (int c = 0, f = 0; c < columnCount; c++) {
+        String cell = row.getString(c);
+        if (cell == null || cell.isBlank()) {
+          return Parsed.rejected("empty cell", source + ": column '" + names.get(c) + "' is empty: " + clip(row));
+        }
+        double value;
+        try {
+          value = Double.parseDouble(cell.trim());
+        } catch (NumberFormatException e) {
+          return Parsed.rejected("non-numeric cell",
+              source + ": column '" + names.get(c) + "' holds '" + clip(cell) + "', not a number: " + clip(row));
+        }
+        if (!Double.isFinite(value)) {
+          return Parsed.rejected("non-finite value",
+              source + ": column '" + names.get(c) + "' holds " + cell.trim() + ": " + clip(row));
+        }
+        if (c == labelIndex) {
+          if (value != Math.rint(value) || value < 0 || value >= numClasses) {
+            return Parsed.rejected("label out of range", source + ": label " + cell.trim() + " is not a class in [0, "
+                + numClasses + "): " + clip(row));
+          }
+          label = (int) value;
+        } else {
+          features[f++] = (float) value;
+        }
+      }
+      return Parsed.ok(new Example(features, label));
+    }
+
+    private String clip(Row row) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < columnCount; c++) {
+        line.append(c == 0 ? "" : ",").append(row.getString(c) == null ? "" : row.getString(c));
+      }
+      return clip(line.toString());
+    }
+
+    private static String clip(String s) {
+      return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+  }
+}

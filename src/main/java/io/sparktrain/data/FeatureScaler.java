@@ -1,0 +1,98 @@
+package io.sparktrain.data;
+
+import io.sparktrain.config.DataConfig;
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Scales features: divide by a constant, standardise per feature with statistics from the training
+ * split only (so validation and test data never leak into them), or leave as they are.
+ */
+public final class FeatureScaler implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final String kind;
+  private final float[] offset;
+  private final float[] scale;
+
+  private FeatureScaler(String kind, float[] offset, float[] scale) {
+    this.kind = kind;
+    this.offset = offset;
+    this.scale = scale;
+  }
+
+  /** Fits the scaler that {@code config.normalization()} names on the training examples. */
+  public static FeatureScaler fit(DataConfig config, JavaRDD<Example> train, int featureCount) {
+    switch (config.normalization()) {
+      case "scale":
+        return new FeatureScaler("scale", null, null).withConstant((float) (1.0 / config.scaleMax()));
+      case "standardize":
+        return standardize(train, featureCount);
+      default:
+        return new FeatureScaler("none", null, null);
+    }
+  }
+
+  private FeatureScaler withConstant(float factor) {
+    return new FeatureScaler(kind, null, new float[] {factor});
+  }
+
+  private static FeatureScaler standardize(JavaRDD<Example> train, int n) {
+    // count, then n sums, then n sums of squares; summed on the executors, only 2n+1 numbers come back.
+    double[] zero = new double[2 * n + 1];
+    double[] totals = train.treeAggregate(zero, (acc, ex) -> {
+      acc[0] += 1;
+      float[] x = ex.features();
+      for (int i = 0; i < n; i++) {
+        acc[1 + i] += x[i];
+        acc[1 + n + i] += (double) x[i] * x[i];
+      }
+      return acc;
+    }, (a, b) -> {
+      for (int i = 0; i < a.length; i++) {
+        a[i] += b[i];
+      }
+      return a;
+    });
+    float[] mean = new float[n];
+    float[] inverseStd = new float[n];
+    double count = Math.max(1, totals[0]);
+    for (int i = 0; i < n; i++) {
+      double m = totals[1 + i] / count;
+      double variance = Math.max(0, totals[1 + n + i] / count - m * m);
+      mean[i] = (float) m;
+      // A constant feature carries no information; leave it centred rather than divide by zero.
+      inverseStd[i] = variance > 1e-12 ? (float) (1.0 / Math.sqrt(variance)) : 1f;
+    }
+    return new FeatureScaler("standardize", mean, inverseStd);
+  }
+
+  /** Scales {@code ex}'s features in a new array. */
+  public Example apply(Example ex) {
+    float[] x = ex.features();
+    float[] y = new float[x.length];
+    switch (kind) {
+      case "scale" -> {
+        for (int i = 0; i < x.length; i++) {
+          y[i] = x[i] * scale[0];
+        }
+      }
+      case "standardize" -> {
+        for (int i = 0; i < x.length; i++) {
+          y[i] = (x[i] - offset[i]) * scale[i];
+        }
+      }
+      default -> System.arraycopy(x, 0, y, 0, x.length);
+    }
+    return new Example(y, ex.label());
+  }
+
+  /** What was fitted, for summary.json. */
+  public Map<String, Object> describe() {
+    return switch (kind) {
+      case "scale" -> Map.of("kind", kind, "factor", scale[0]);
+      case "standardize" -> Map.of("kind", kind, "features", offset.length);
+      default -> Map.of("kind", kind);
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package io.sparktrain.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Opens files by URI through Hadoop's {@link FileSystem}, so file:, hdfs: and s3a: go through one code path. */
+public final class HadoopFiles {
+  private HadoopFiles() {}
+
+  /** Opens {@code uri}, transparently un-gzipping it when it starts with the gzip magic bytes. */
+  public static InputStream open(String uri, Configuration conf) {
+    Path path = new Path(uri);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      if (!fs.exists(path)) {
+        throw new DataException(uri + ": no such file");
+      }
+      if (fs.getFileStatus(path).isDirectory()) {
+        throw new DataException(uri + ": is a folder; expected a file");
+      }
+      BufferedInputStream in = new BufferedInputStream(fs.open(path), 1 << 16);
+      in.mark(2);
+      int b1 = in.read();
+      int b2 = in.read();
+      in.reset();
+      return b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    } catch (IOException e) {
+      throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.sparktrain.data;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Reads an IDX image file and its label file (the MNIST / Fashion-MNIST layout: unsigned bytes,
+ * magic 0x00000803 for images of rows x columns, 0x00000801 for labels), gzip or plain.
+ *
+ * <p>IDX is one sequential stream per file, so it is read by the driver; the images are then handed to
+ * Spark as bytes and converted to features on the executors.
+ */
+public final class IdxReader {
+  static final int IMAGES_MAGIC = 0x00000803;
+  static final int LABELS_MAGIC = 0x00000801;
+
+  private IdxReader() {}
+
+  /** Pixels as unsigned bytes (one image per row) and labels, checked against each other and numClasses. */
+  public record IdxImages(int rows, int cols, List<byte[]> images, byte[] labels) {
+    public Shape shape() {
+      return Shape.image(rows, cols, 1);
+    }
+  }
+
+  public static IdxImages read(String imagesUri, String labelsUri, int numClasses, Configuration conf) {
+    byte[] labels = readLabels(labelsUri, conf);
+    IdxImages images = readImages(imagesUri, conf, labels);
+    if (images.images().size() != labels.length) {
+      throw new DataException(imagesUri + " holds " + images.images().size() + " images but " + labelsUri
+          + " holds " + labels.length + " labels; the two files must describe the same examples");
+    }
+    for (int i = 0; i < labels.length; i++) {
+      int label = labels[i] & 0xff;
+      if (label >= numClasses) {
+        throw new DataException(labelsUri + ": label " + label + " of record " + i
+            + " is outside [0, " + numClasses + "); check data.numClasses or the labels file");
+      }
+    }
+    return images;
+  }
+
+  static byte[] readLabels(String uri, Configuration conf) {
+    try (DataInputStream in = new DataInputStream(HadoopFiles.open(uri, conf))) {
+      checkMagic(uri, in, LABELS_MAGIC, "labels (unsigned bytes, 1 dimension)");
+      int count = readCount(uri, in, "label count");
+      byte[] labels = new byte[count];
+      readFully(uri, in, labels, "header says " + count + " labels");
+      return labels;
+    } catch (IOException e) {
+      throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static IdxImages readImages(String uri, Configuration conf, byte[] labels) {
+    try (DataInputStream in = new DataInputStream(HadoopFiles.open(uri, conf))) {
+      checkMagic(uri, in, IMAGES_MAGIC, "images (unsigned bytes, 3 dimensions)");
+      int count = readCount(uri, in, "image count");
+      int rows = readCount(uri, in, "row count");
+      int cols = readCount(uri, in, "column count");
+      if (rows == 0 || cols == 0) {
+        throw new DataException(uri + ": images of " + rows + "x" + cols + " pixels; expected at least 1x1");
+      }
+      List<byte[]> images = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        byte[] image = new byte[rows * cols];
+        readFully(uri, in, image, String.format(Locale.ROOT,
+            "header says %d images of %dx%d, but the file ends inside image %d", count, rows, cols, i));
+        images.add(image);
+      }
+      return new IdxImages(rows, cols, images, labels);
+    } catch (IOException e) {
+      throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkMagic(String uri, DataInputStream in, int expected, String what) throws IOException {
+    int magic;
+    try {
+      magic = in.readInt();
+    } catch (EOFException e) {
+      throw new DataException(uri + ": empty or shorter than an IDX header; expected an IDX file of " + what, e);
+    }
+    if (magic != expected) {
+      throw new DataException(String.format(Locale.ROOT,
+          "%s: magic number 0x%08x is not an IDX file of %s (expected 0x%08x)", uri, magic, what, expected));
+    }
+  }
+
+  private static int readCount(String uri, DataInputStream in, String what) throws IOException {
+    try {
+      int n = in.readInt();
+      if (n < 0) {
+        throw new DataException(uri + ": negative " + what + " " + n + " in the IDX header");
+      }
+      return n;
+    } catch (EOFException e) {
+      throw new DataException(uri + ": truncated IDX header: the " + what + " is missing", e);
+    }
+  }
+
+  private static void readFully(String uri, InputStream in, byte[] buffer, String context) throws IOException {
+    int off = 0;
+    while (off < buffer.length) {
+      int n = in.read(buffer, off, buffer.length - off);
+      if (n < 0) {
+        throw new DataException(uri + ": truncated: " + context);
+      }
+      off += n;
+    }
+  }
+}

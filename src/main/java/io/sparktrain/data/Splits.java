@@ -1,0 +1,27 @@
+package io.sparktrain.data;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * The examples of one job after loading, splitting and scaling, cached in Spark.
+ *
+ * @param featureNames the CSV feature column names; empty for images
+ */
+public record Splits(
+    JavaRDD<Example> train,
+    JavaRDD<Example> validation,
+    JavaRDD<Example> test,
+    long trainCount,
+    long validationCount,
+    long testCount,
+    Shape shape,
+    FeatureScaler scaler,
+    List<String> featureNames) {
+
+  public void unpersist() {
+    train.unpersist(false);
+    validation.unpersist(false);
+    test.unpersist(false);
+  }
+}

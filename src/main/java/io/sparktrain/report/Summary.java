@@ -1,0 +1,144 @@
+package io.sparktrain.report;
+
+import io.sparktrain.config.DataConfig;
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.config.TrainConfig;
+import io.sparktrain.data.Splits;
+import io.sparktrain.train.EpochMetrics;
+import io.sparktrain.train.TrainedModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.evaluation.classification.ConfusionMatrix;
+import org.nd4j.evaluation.classification.Evaluation;
+
+/** Builds summary.json: the test result, per-class metrics, confusion matrix, timings, data sizes and provenance. */
+public final class Summary {
+  public static final String FILE = "summary.json";
+
+  private Summary() {}
+
+  /** Everything about the run besides the model, as a JSON-ready tree. */
+  public record Context(JobConfig job, Splits data, TrainedModel model, Map<String, Object> timings,
+      Map<String, Object> spark, Map<String, String> versions, String gitCommit, String startedAt, String finishedAt) {}
+
+  public static Map<String, Object> build(Context c) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", c.job().name());
+    out.put("status", "completed");
+    out.put("seed", c.job().seed());
+    out.put("startedAt", c.startedAt());
+    out.put("finishedAt", c.finishedAt());
+    out.put("test", test(c.model().test(), c.model().testLoss(), c.job().data()));
+    out.put("epochs", epochs(c.model().epochs()));
+    out.put("timings", c.timings());
+    out.put("data", data(c.job().data(), c.data()));
+    out.put("training", training(c.job().train()));
+    out.put("spark", c.spark());
+    out.put("versions", c.versions());
+    out.put("gitCommit", c.gitCommit());
+    return out;
+  }
+
+  static Map<String, Object> test(Evaluation eval, double loss, DataConfig data) {
+    int k = data.numClasses();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("accuracy", Json.num(eval.accuracy()));
+    out.put("loss", Json.num(loss));
+    out.put("examples", eval.getNumRowCounter());
+    out.put("macroPrecision", Json.num(eval.precision()));
+    out.put("macroRecall", Json.num(eval.recall()));
+    out.put("macroF1", Json.num(eval.f1()));
+    ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
+    List<Map<String, Object>> perClass = new ArrayList<>();
+    List<List<Integer>> counts = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("class", i);
+      row.put("name", data.className(i));
+      row.put("precision", Json.num(eval.precision(i)));
+      row.put("recall", Json.num(eval.recall(i)));
+      row.put("f1", Json.num(eval.f1(i)));
+      row.put("support", cm == null ? 0 : cm.getActualTotal(i));
+      perClass.add(row);
+      names.add(data.className(i));
+      List<Integer> countRow = new ArrayList<>();
+      for (int j = 0; j < k; j++) {
+        countRow.add(cm == null ? 0 : cm.getCount(i, j));
+      }
+      counts.add(countRow);
+    }
+    out.put("perClass", perClass);
+    Map<String, Object> matrix = new LinkedHashMap<>();
+    matrix.put("rows", "actual class");
+    matrix.put("columns", "predicted class");
+    matrix.put("labels", names);
+    matrix.put("counts", counts);
+    out.put("confusionMatrix", matrix);
+    return out;
+  }
+
+  private static Map<String, Object> epochs(List<EpochMetrics> epochs) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("completed", epochs.size());
+    if (!epochs.isEmpty()) {
+      EpochMetrics last = epochs.get(epochs.size() - 1);
+      out.put("finalTrainLoss", Json.num(last.trainLoss()));
+      out.put("finalValidationLoss", Json.num(last.validationLoss()));
+      out.put("finalValidationAccuracy", Json.num(last.validationAccuracy()));
+      out.put("meanExamplesPerSecond",
+          Json.num(epochs.stream().mapToDouble(EpochMetrics::examplesPerSecond).average().orElse(Double.NaN)));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> data(DataConfig config, Splits data) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("format", config.format());
+    Map<String, Object> sources = new LinkedHashMap<>();
+    sources.put("train", config.train());
+    if (!config.trainLabels().isBlank()) {
+      sources.put("trainLabels", config.trainLabels());
+    }
+    if (config.hasTestSet()) {
+      sources.put("test", config.test());
+      if (!config.testLabels().isBlank()) {
+        sources.put("testLabels", config.testLabels());
+      }
+    }
+    out.put("sources", sources);
+    out.put("shape", data.shape().toString());
+    out.put("numClasses", config.numClasses());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < config.numClasses(); i++) {
+      names.add(config.className(i));
+    }
+    out.put("classNames", names);
+    Map<String, Object> sizes = new LinkedHashMap<>();
+    sizes.put("train", data.trainCount());
+    sizes.put("validation", data.validationCount());
+    sizes.put("test", data.testCount());
+    out.put("sizes", sizes);
+    out.put("split", config.hasTestSet()
+        ? Map.of("validationFraction", config.validationFraction(), "test", "separate test set")
+        : Map.of("validationFraction", config.validationFraction(), "testFraction", config.testFraction()));
+    out.put("normalization", data.scaler().describe());
+    if (!data.featureNames().isEmpty()) {
+      out.put("featureNames", data.featureNames());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> training(TrainConfig t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("method", "parameter averaging (dl4j-spark ParameterAveragingTrainingMaster)");
+    out.put("epochs", t.epochs());
+    out.put("batchSizePerWorker", t.batchSizePerWorker());
+    out.put("averagingFrequency", t.averagingFrequency());
+    out.put("saveUpdater", t.saveUpdater());
+    out.put("approach", t.approach());
+    return out;
+  }
+}

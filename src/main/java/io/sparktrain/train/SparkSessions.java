@@ -1,0 +1,42 @@
+package io.sparktrain.train;
+
+import io.sparktrain.config.JobConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Creates the Spark session for a job, with the settings this stack needs. */
+public final class SparkSessions {
+  static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
+  static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+
+  private SparkSessions() {}
+
+  /**
+   * The master is, in order: {@code masterOverride} (--master), the one spark-submit set, {@code spark.master}
+   * in the job. Settings from spark-submit win over the job's {@code spark.conf}.
+   */
+  public static SparkSession create(JobConfig job, String masterOverride) {
+    SparkConf conf = new SparkConf();
+    if (masterOverride != null && !masterOverride.isBlank()) {
+      conf.setMaster(masterOverride);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster(job.spark().master());
+    }
+    if (!conf.contains("spark.app.name")) {
+      conf.setAppName("sparktrain " + job.name());
+    }
+    job.spark().conf().forEach(conf::setIfMissing);
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // Each training task runs ND4J's OpenMP threads; one task per spark.task.cpus cores avoids oversubscription.
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+    // dl4j-spark's training stats ask an NTP server by default, which clusters often cannot reach.
+    if (System.getProperty(TIME_SOURCE) == null) {
+      System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  public static boolean isLocal(SparkSession spark) {
+    return spark.sparkContext().master().startsWith("local");
+  }
+}

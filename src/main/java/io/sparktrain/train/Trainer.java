@@ -1,0 +1,98 @@
+package io.sparktrain.train;
+
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.config.TrainConfig;
+import io.sparktrain.data.Batches;
+import io.sparktrain.data.Splits;
+import io.sparktrain.model.ModelFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The epoch loop around dl4j-spark's {@link ParameterAveragingTrainingMaster}: every epoch trains on
+ * the executors (rounds of broadcast, local minibatch SGD and averaging), then scores the averaged
+ * network on the validation split; after the last epoch it evaluates the test set.
+ */
+public final class Trainer {
+  /** Minibatch size for scoring; independent of training, only bounds memory per task. */
+  static final int EVAL_BATCH = 256;
+
+  private final JavaSparkContext sc;
+  private final JobConfig job;
+  private final String exportDirectory;
+
+  public Trainer(JavaSparkContext sc, JobConfig job, String exportDirectory) {
+    this.sc = sc;
+    this.job = job;
+    this.exportDirectory = exportDirectory;
+  }
+
+  public TrainedModel train(Splits data, EpochListener listener) {
+    int numClasses = job.data().numClasses();
+    MultiLayerConfiguration conf = ModelFactory.build(job.model(), data.shape(), numClasses, job.seed());
+    SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf, trainingMaster(job.train(), job.seed()));
+    TrainConfig t = job.train();
+    JavaRDD<DataSet> train = Batches.of(data.train(), t.batchSizePerWorker(), numClasses)
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    List<EpochMetrics> epochs = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+      sc.setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + t.epochs() + ": training", false);
+      long t0 = System.nanoTime();
+      net.fit(train);
+      double trainSeconds = seconds(t0);
+      double trainLoss = net.getScore();
+      sc.setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + t.epochs() + ": validation", false);
+      long t1 = System.nanoTime();
+      double validationLoss = net.calculateScore(validation, true);
+      Evaluation eval = net.evaluate(validation);
+      EpochMetrics m = new EpochMetrics(epoch, trainLoss, validationLoss, eval.accuracy(),
+          data.trainCount() / Math.max(trainSeconds, 1e-9), trainSeconds, seconds(t1));
+      epochs.add(m);
+      listener.epochDone(m, t.epochs());
+    }
+    double trainSeconds = seconds(started);
+    sc.setJobGroup("test", "test set evaluation", false);
+    long t2 = System.nanoTime();
+    JavaRDD<DataSet> test = Batches.of(data.test(), EVAL_BATCH, numClasses).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    Evaluation eval = net.evaluate(test);
+    double testLoss = net.calculateScore(test, true);
+    double testSeconds = seconds(t2);
+    sc.clearJobGroup();
+    train.unpersist(false);
+    validation.unpersist(false);
+    test.unpersist(false);
+    return new TrainedModel(net.getNetwork(), List.copyOf(epochs), eval, testLoss, trainSeconds, testSeconds);
+  }
+
+  private ParameterAveragingTrainingMaster trainingMaster(TrainConfig t, long seed) {
+    ParameterAveragingTrainingMaster.Builder b = t.workers() > 0
+        ? new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
+        : new ParameterAveragingTrainingMaster.Builder(t.batchSizePerWorker());
+    b.batchSizePerWorker(t.batchSizePerWorker())
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(t.workerPrefetchBatches())
+        .saveUpdater(t.saveUpdater())
+        .rngSeed(seed)
+        .rddTrainingApproach(t.approach().equals("direct") ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export);
+    if (exportDirectory != null) {
+      b.exportDirectory(exportDirectory);
+    }
+    return b.build();
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+}

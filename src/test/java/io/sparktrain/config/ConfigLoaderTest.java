@@ -1,0 +1,244 @@
+package io.sparktrain.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final File SAMPLE = new File("conf/fashion-mnist-sample.conf");
+
+  @TempDir
+  Path dir;
+
+  private static JobConfig sample(String... overrides) {
+    return ConfigLoader.load(SAMPLE, List.of(overrides));
+  }
+
+  private static void assertRejected(String override, String message) {
+    assertThatThrownBy(() -> sample(override)).isInstanceOf(ConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void load_sampleJob_resolvesIncludesAndDefaults() {
+    JobConfig job = sample();
+    assertThat(job.name()).isEqualTo("fashion-mnist-sample");
+    assertThat(job.data().format()).isEqualTo("idx");
+    assertThat(job.data().classNames()).hasSize(10).startsWith("T-shirt/top");
+    assertThat(job.model().layers()).extracting(LayerSpec::type)
+        .containsExactly("conv", "subsampling", "conv", "subsampling", "dense", "dropout", "output");
+    assertThat(job.model().layers().get(0).key()).isEqualTo("model.layers[0]");
+    assertThat(job.train().saveUpdater()).isTrue();
+    assertThat(job.spark().master()).isEqualTo("local[2]");
+  }
+
+  @Test
+  void load_everyShippedJob_isValid() {
+    for (String name : List.of("fashion-mnist-sample.conf", "fashion-mnist.conf", "breast-cancer-csv.conf")) {
+      assertThat(ConfigLoader.load(new File("conf", name), List.of()).name()).isNotBlank();
+    }
+  }
+
+  @Test
+  void load_overrides_winOverTheFile() {
+    JobConfig job = sample("train.epochs=20", "model.updater.learningRate=0.01", "data.classNames=[]",
+        "data.numClasses=10", "spark.conf.spark.executor.memory=4g");
+    assertThat(job.train().epochs()).isEqualTo(20);
+    assertThat(job.model().updater().learningRate()).isEqualTo(0.01);
+    assertThat(job.data().classNames()).isEmpty();
+    assertThat(job.spark().conf()).containsEntry("spark.executor.memory", "4g");
+  }
+
+  @Test
+  void load_uriWithDoubleSlash_keptWhole() {
+    JobConfig job = sample("data.train=hdfs://namenode:8020/data/train.gz");
+    assertThat(job.data().train()).isEqualTo("hdfs://namenode:8020/data/train.gz");
+  }
+
+  @Test
+  void validate_epochsZero_namesKeyRangeAndValue() {
+    assertRejected("train.epochs=0", "train.epochs: must be between 1 and 100000, found 0");
+  }
+
+  @Test
+  void validate_notANumber_saysWhatWasExpected() {
+    assertRejected("train.batchSizePerWorker=lots", "train.batchSizePerWorker: expected a whole number, found 'lots'");
+  }
+
+  @Test
+  void validate_negativeLearningRate_rejected() {
+    assertRejected("model.updater.learningRate=-0.1", "model.updater.learningRate: must be in (0, 10], found -0.1");
+  }
+
+  @Test
+  void validate_unknownUpdater_listsChoices() {
+    assertRejected("model.updater.type=adamx",
+        "model.updater.type: must be one of adam, nadam, amsgrad, nesterovs, sgd, rmsprop, adagrad, found 'adamx'");
+  }
+
+  @Test
+  void validate_unknownKey_suggestsNearest() {
+    assertRejected("train.epoch=3",
+        "train.epoch: unknown key (in conf/fashion-mnist-sample.conf or --set); did you mean train.epochs?; "
+            + "every key is listed in conf/reference.conf");
+  }
+
+  @Test
+  void validate_unknownFormat_listsFormats() {
+    assertRejected("data.format=xls", "data.format: must be one of idx, csv, found 'xls'");
+  }
+
+  @Test
+  void validate_fractionOutOfRange_rejected() {
+    assertRejected("data.validationFraction=0", "data.validationFraction: must be in (0, 0.5], found 0");
+  }
+
+  @Test
+  void validate_classNamesCount_mustMatchNumClasses() {
+    assertRejected("data.numClasses=5",
+        "data.classNames: has 10 names but data.numClasses = 5; give one name per class or none");
+  }
+
+  @Test
+  void validate_idxWithoutLabels_rejected() {
+    assertRejected("data.trainLabels=",
+        "data.trainLabels: is empty; expected the labels file that goes with data.train (idx format)");
+  }
+
+  @Test
+  void validate_badBoolean_rejected() {
+    assertRejected("train.saveUpdater=maybe", "train.saveUpdater: expected true or false, found 'maybe'");
+  }
+
+  @Test
+  void validate_layerKeyUnknown_namesLayer() {
+    assertRejected("model.layers=[{type = dense, unit = 3}, {type = output}]",
+        "model.layers[0].unit: unknown layer key; a layer takes activation, filters, kernel, loss, padding, pooling,"
+            + " rate, stride, type, units, weightInit");
+  }
+
+  @Test
+  void validate_layerType_unknown() {
+    assertRejected("model.layers=[{type = lstm}, {type = output}]",
+        "model.layers[0].type: must be one of dense, conv, subsampling, batchnorm, dropout, output, found 'lstm'");
+  }
+
+  @Test
+  void validate_outputNotLast_rejected() {
+    assertRejected("model.layers=[{type = output}, {type = dense, units = 3}]",
+        "model.layers[0].type: an output layer must be the last layer, but layer 0 of 2 is one");
+  }
+
+  @Test
+  void validate_lastNotOutput_rejected() {
+    assertRejected("model.layers=[{type = dense, units = 3}]",
+        "model.layers[0].type: the last layer must be of type output, found 'dense'");
+  }
+
+  @Test
+  void validate_noLayers_rejected() {
+    assertRejected("model.layers=[]",
+        "model.layers: is empty; list the layers, or include a stack such as \"models/mlp.conf\"");
+  }
+
+  @Test
+  void validate_dropoutRate_rejected() {
+    assertRejected("model.layers=[{type = dropout, rate = 1.5}, {type = output}]",
+        "model.layers[0].rate: must be in [0, 0.99], found 1.5");
+  }
+
+  @Test
+  void validate_denseWithoutUnits_rejected() {
+    assertRejected("model.layers=[{type = dense}, {type = output}]",
+        "model.layers[0].units: must be between 1 and 1000000, found 0");
+  }
+
+  @Test
+  void validate_kernel_needsTwoPositiveNumbers() {
+    assertRejected("model.layers=[{type = conv, filters = 4, kernel = [0, 3]}, {type = output}]",
+        "model.layers[0].kernel: expected two positive whole numbers like [5, 5], found [0, 3]");
+  }
+
+  @Test
+  void validate_activation_unknown() {
+    assertRejected("model.layers=[{type = dense, units = 4, activation = rulu}, {type = output}]",
+        "model.layers[0].activation: must be one of relu, leakyrelu, tanh, sigmoid, elu, selu, gelu, swish, identity,"
+            + " softmax, found 'rulu'");
+  }
+
+  @Test
+  void validate_outputUnits_mustMatchClasses() {
+    assertRejected("model.layers=[{type = output, units = 3}]",
+        "model.layers[0].units: is 3 but data.numClasses = 10; leave units out of the output layer, or make them equal");
+  }
+
+  @Test
+  void validate_convOnTabularData_rejected() {
+    assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
+        List.of("model.layers=[{type = conv, filters = 2}, {type = output}]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("model.layers[0].type: a conv layer needs image input (data.format = idx), but data.format = csv;"
+            + " use dense layers for tabular data");
+  }
+
+  @Test
+  void validate_csvLabelNameWithoutHeader_rejected() {
+    assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
+        List.of("data.csv.header=false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("data.csv.label: 'diagnosis' is a column name, but data.csv.header = false; give a 0-based column"
+            + " index");
+  }
+
+  @Test
+  void validate_delimiter_oneCharacter() {
+    assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
+        List.of("data.csv.delimiter=;;")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("data.csv.delimiter: must be one character, found ';;'");
+  }
+
+  @Test
+  void overrides_withoutEquals_rejected() {
+    assertRejected("train.epochs", "--set: expected key=value, found 'train.epochs'");
+  }
+
+  @Test
+  void load_missingFile_namesIt() {
+    assertThatThrownBy(() -> ConfigLoader.load(new File("conf/nope.conf"), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--config: file not found: conf/nope.conf");
+  }
+
+  @Test
+  void load_syntaxError_namesFile() throws IOException {
+    Path bad = Files.writeString(dir.resolve("bad.conf"), "train { epochs = \n");
+    assertThatThrownBy(() -> ConfigLoader.load(bad.toFile(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--config: cannot parse " + bad);
+  }
+
+  @Test
+  void load_environmentSubstitution_resolves() {
+    String home = System.getenv("PATH");
+    JobConfig job = ConfigLoader.fromConfig(ConfigFactory.parseString(
+        "data { format = csv, train = ${?PATH}, csv.label = \"0\" }\n"
+            + "model.layers = [{type = output}]\n"), "test");
+    assertThat(job.data().train()).isEqualTo(home);
+  }
+
+  @Test
+  void renderRedacted_masksSecrets() {
+    JobConfig job = sample("spark.conf.spark.hadoop.fs.s3a.secret.key=hunter2",
+        "spark.conf.spark.hadoop.fs.s3a.access.key=AKIA123");
+    String text = ConfigLoader.renderRedacted(job.resolved());
+    assertThat(text).doesNotContain("hunter2").doesNotContain("AKIA123").contains(Redaction.MASK);
+  }
+}

@@ -1,0 +1,133 @@
+package io.sparktrain.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparktrain.testing.Idx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxReaderTest {
+  @TempDir
+  Path dir;
+
+  private final Configuration conf = new Configuration();
+
+  private String file(String name, byte[] content, boolean gzip) throws IOException {
+    return Idx.write(dir.resolve(name), content, gzip).toString();
+  }
+
+  @Test
+  void read_gzipAndPlain_sameImagesAndLabels() throws IOException {
+    byte[] images = Idx.images(3, 2, 2);
+    byte[] labels = Idx.labels(0, 2, 1);
+    IdxReader.IdxImages gz = IdxReader.read(file("i.gz", images, true), file("l.gz", labels, true), 3, conf);
+    IdxReader.IdxImages plain = IdxReader.read(file("i", images, false), file("l", labels, false), 3, conf);
+    assertThat(gz.rows()).isEqualTo(2);
+    assertThat(gz.cols()).isEqualTo(2);
+    assertThat(gz.images()).hasSize(3);
+    assertThat(gz.images().get(1)).containsExactly(4, 5, 6, 7);
+    assertThat(gz.labels()).containsExactly(0, 2, 1);
+    for (int i = 0; i < 3; i++) {
+      assertThat(Arrays.equals(gz.images().get(i), plain.images().get(i))).isTrue();
+    }
+  }
+
+  @Test
+  void read_realSampleData_6000BalancedImages() {
+    IdxReader.IdxImages train = IdxReader.read("sample-data/fashion-mnist/train-images-idx3-ubyte.gz",
+        "sample-data/fashion-mnist/train-labels-idx1-ubyte.gz", 10, conf);
+    assertThat(train.images()).hasSize(6000);
+    assertThat(train.shape()).isEqualTo(Shape.image(28, 28, 1));
+    int[] perClass = new int[10];
+    for (byte label : train.labels()) {
+      perClass[label]++;
+    }
+    assertThat(perClass).containsOnly(600);
+  }
+
+  @Test
+  void read_truncatedImages_namesFileAndImage() throws IOException {
+    String images = file("i.gz", Idx.images(0x00000803, 3, 2, 2, 9), true);
+    String labels = file("l.gz", Idx.labels(0, 1, 1), true);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(images + ": truncated: header says 3 images of 2x2, but the file ends inside image 2");
+  }
+
+  @Test
+  void read_truncatedHeader_saysWhatIsMissing() throws IOException {
+    String images = file("i", new byte[] {0, 0, 8, 3, 0, 0}, false);
+    String labels = file("l", Idx.labels(0), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(images + ": truncated IDX header: the image count is missing");
+  }
+
+  @Test
+  void read_wrongMagic_namesExpectedMagic() throws IOException {
+    String images = file("i", Idx.images(0x00000801, 1, 2, 2, 4), false);
+    String labels = file("l", Idx.labels(0), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(images + ": magic number 0x00000801 is not an IDX file of images (unsigned bytes, 3 dimensions)"
+            + " (expected 0x00000803)");
+  }
+
+  @Test
+  void read_imagesGivenAsLabels_rejectsMagic() throws IOException {
+    String images = file("i", Idx.images(1, 2, 2), false);
+    assertThatThrownBy(() -> IdxReader.read(images, images, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("magic number 0x00000803 is not an IDX file of labels");
+  }
+
+  @Test
+  void read_countMismatch_namesBothFiles() throws IOException {
+    String images = file("i", Idx.images(3, 2, 2), false);
+    String labels = file("l", Idx.labels(0, 1), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(images + " holds 3 images but " + labels + " holds 2 labels; the two files must describe the"
+            + " same examples");
+  }
+
+  @Test
+  void read_labelOutOfRange_namesRecord() throws IOException {
+    String images = file("i", Idx.images(3, 2, 2), false);
+    String labels = file("l", Idx.labels(0, 1, 10), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 10, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(labels + ": label 10 of record 2 is outside [0, 10); check data.numClasses or the labels file");
+  }
+
+  @Test
+  void read_emptyFile_saysEmpty() throws IOException {
+    String images = file("i", new byte[0], false);
+    String labels = file("l", Idx.labels(0), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(images + ": empty or shorter than an IDX header");
+  }
+
+  @Test
+  void read_missingFile_namesIt() {
+    String missing = dir.resolve("nope.gz").toString();
+    assertThatThrownBy(() -> IdxReader.read(missing, missing, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(missing + ": no such file");
+  }
+
+  @Test
+  void read_folderInsteadOfFile_saysSo() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("folder"));
+    assertThatThrownBy(() -> IdxReader.read(folder.toString(), folder.toString(), 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(folder + ": is a folder; expected a file");
+  }
+}

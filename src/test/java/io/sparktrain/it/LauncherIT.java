@@ -1,0 +1,78 @@
+package io.sparktrain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/sparktrain with the shaded jar, as a user runs it: the CSV job, help, and the documented exit codes. */
+class LauncherIT {
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out) {}
+
+  static Run launch(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bin/sparktrain"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    return new Run(p.exitValue(), out);
+  }
+
+  @Test
+  void help_listsCommands() throws Exception {
+    Run r = launch("--help");
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(r.out()).contains("train").contains("Exit codes");
+  }
+
+  @Test
+  void csvJob_beatsMajorityClassByAClearMargin() throws Exception {
+    Path run = dir.resolve("csv-run");
+    Run r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", run.toString(),
+        "--set", "spark.conf.spark.ui.enabled=false");
+    assertThat(r.code()).as(r.out()).isZero();
+    JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    double accuracy = s.at("/test/accuracy").asDouble();
+    long total = 0;
+    long majority = 0;
+    for (JsonNode c : s.at("/test/perClass")) {
+      total += c.get("support").asLong();
+      majority = Math.max(majority, c.get("support").asLong());
+    }
+    double baseline = (double) majority / total;
+    assertThat(total).isBetween(80L, 160L);
+    assertThat(accuracy).as("test accuracy vs majority-class baseline %s", baseline)
+        .isGreaterThanOrEqualTo(baseline + 0.15);
+    assertThat(accuracy).isGreaterThanOrEqualTo(0.90);
+    assertThat(s.at("/data/featureNames")).hasSize(30);
+    assertThat(s.at("/data/normalization/kind").asText()).isEqualTo("standardize");
+    assertThat(run.resolve("model.zip")).isRegularFile();
+  }
+
+  @Test
+  void missingInput_exit3NamingTheFile() throws Exception {
+    Run r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--output", dir.resolve("x").toString(),
+        "--set", "data.train=sample-data/fashion-mnist/missing-images.gz", "--set", "spark.conf.spark.ui.enabled=false");
+    assertThat(r.code()).as(r.out()).isEqualTo(3);
+    assertThat(r.out()).contains("error: sample-data/fashion-mnist/missing-images.gz: no such file")
+        .contains("exit code 3");
+  }
+
+  @Test
+  void badConfig_exit2BeforeSparkStarts() throws Exception {
+    Run r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "model.updater.type=adamx");
+    assertThat(r.code()).as(r.out()).isEqualTo(2);
+    assertThat(r.out()).contains("model.updater.type: must be one of").doesNotContain("SparkContext");
+  }
+}

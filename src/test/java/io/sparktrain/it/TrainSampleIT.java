@@ -1,0 +1,133 @@
+package io.sparktrain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.config.ConfigLoader;
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.data.Batches;
+import io.sparktrain.data.Example;
+import io.sparktrain.data.IdxReader;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.evaluation.classification.Evaluation;
+
+/** The default job, end to end on a real local Spark: accuracy, the run directory, and the model outside Spark. */
+class TrainSampleIT {
+  @TempDir
+  static Path dir;
+
+  static TrainingRun.Result result;
+  static Path run;
+  static String console;
+
+  @BeforeAll
+  static void trainSampleJob() {
+    JobConfig job = ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"),
+        List.of("spark.conf.spark.ui.enabled=false"));
+    run = dir.resolve("run");
+    StringWriter out = new StringWriter();
+    result = new TrainingRun(job, run.toString(), "local[2]", new PrintWriter(out, true)).execute();
+    console = out.toString();
+  }
+
+  @Test
+  void sampleJob_reachesTestAccuracyOf080() {
+    assertThat(result.testExamples()).isEqualTo(1000);
+    assertThat(result.testAccuracy()).isGreaterThanOrEqualTo(0.80);
+  }
+
+  @Test
+  void runDirectory_holdsEveryFile() {
+    assertThat(run.resolve("model.zip")).isRegularFile();
+    assertThat(run.resolve("metrics.jsonl")).isRegularFile();
+    assertThat(run.resolve("summary.json")).isRegularFile();
+    assertThat(run.resolve("config.resolved.conf")).isRegularFile();
+    try (var files = Files.list(run)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains(".tmp-"));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void metrics_oneLinePerEpoch() throws Exception {
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertThat(lines).hasSize(6);
+    ObjectMapper json = new ObjectMapper();
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = json.readTree(lines.get(i));
+      assertThat(line.get("epoch").asInt()).isEqualTo(i + 1);
+      assertThat(line.get("trainLoss").asDouble()).isPositive();
+      assertThat(line.get("validationLoss").asDouble()).isPositive();
+      assertThat(line.get("validationAccuracy").asDouble()).isBetween(0.0, 1.0);
+      assertThat(line.get("examplesPerSecond").asDouble()).isPositive();
+      assertThat(line.get("seconds").asDouble()).isPositive();
+    }
+    assertThat(console).contains("epoch 6/6");
+  }
+
+  @Test
+  void summary_holdsResultDataAndProvenance() throws Exception {
+    JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    assertThat(s.at("/test/accuracy").asDouble()).isEqualTo(result.testAccuracy());
+    assertThat(s.at("/test/perClass")).hasSize(10);
+    assertThat(s.at("/test/perClass/1/name").asText()).isEqualTo("Trouser");
+    assertThat(s.at("/test/perClass/1/support").asInt()).isEqualTo(100);
+    JsonNode counts = s.at("/test/confusionMatrix/counts");
+    int total = 0;
+    int diagonal = 0;
+    for (int i = 0; i < 10; i++) {
+      for (int j = 0; j < 10; j++) {
+        total += counts.get(i).get(j).asInt();
+        diagonal += i == j ? counts.get(i).get(j).asInt() : 0;
+      }
+    }
+    assertThat(total).isEqualTo(1000);
+    assertThat(diagonal / 1000.0).isEqualTo(result.testAccuracy());
+    assertThat(s.at("/data/sizes/train").asLong() + s.at("/data/sizes/validation").asLong()).isEqualTo(6000);
+    assertThat(s.at("/data/sizes/test").asLong()).isEqualTo(1000);
+    assertThat(s.at("/seed").asLong()).isEqualTo(42);
+    assertThat(s.at("/versions/spark").asText()).startsWith("3.5");
+    assertThat(s.at("/versions/dl4j").asText()).isEqualTo("1.0.0-M2.1");
+    assertThat(s.at("/timings/totalSeconds").asDouble()).isPositive();
+    assertThat(s.at("/gitCommit").asText()).isNotBlank();
+  }
+
+  @Test
+  void modelZip_loadsWithPlainDl4j_andGivesTheSameAccuracy() throws Exception {
+    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), true);
+    IdxReader.IdxImages test = IdxReader.read("sample-data/fashion-mnist/t10k-images-idx3-ubyte.gz",
+        "sample-data/fashion-mnist/t10k-labels-idx1-ubyte.gz", 10, new Configuration());
+    Evaluation eval = new Evaluation(10);
+    List<Example> batch = new ArrayList<>();
+    for (int i = 0; i < test.images().size(); i++) {
+      float[] x = new float[784];
+      byte[] pixels = test.images().get(i);
+      for (int p = 0; p < 784; p++) {
+        x[p] = (pixels[p] & 0xff) * (float) (1.0 / 255);
+      }
+      batch.add(new Example(x, test.labels()[i]));
+      if (batch.size() == 100 || i == test.images().size() - 1) {
+        var ds = Batches.toDataSet(batch, 10);
+        eval.eval(ds.getLabels(), net.output(ds.getFeatures(), false));
+        batch.clear();
+      }
+    }
+    assertThat(eval.getNumRowCounter()).isEqualTo(1000);
+    assertThat(eval.accuracy()).isEqualTo(result.testAccuracy());
+  }
+}
