@@ -102,15 +102,16 @@ class ModelFactoryTest {
   }
 
   @Test
-  void build_mlpInclude_onFeatures() {
-    JobConfig job = job("fashion-mnist-sample.conf", "model.layers=[]");
-    // The shipped MLP stack, as a user would include it.
-    JobConfig mlp = ConfigLoader.fromConfig(com.typesafe.config.ConfigFactory.parseFile(new File("conf/models/mlp.conf"))
-        .atPath("model").withFallback(job.resolved().withoutPath("model.layers")), "mlp");
-    MultiLayerNetwork net = new MultiLayerNetwork(ModelFactory.build(mlp.model(), Shape.features(30), 10, 1));
+  void build_mlpInclude_onFeatures() throws java.io.IOException {
+    // The shipped MLP stack, included as a user would include it (relative to the job file).
+    java.nio.file.Path jobFile = java.nio.file.Path.of("target", "mlp-job.conf");
+    java.nio.file.Files.writeString(jobFile, "include \"../conf/breast-cancer-csv.conf\"\n"
+        + "model { layers = null, include \"../conf/models/mlp.conf\" }\n");
+    JobConfig mlp = ConfigLoader.load(jobFile.toFile(), List.of());
+    MultiLayerNetwork net = new MultiLayerNetwork(ModelFactory.build(mlp.model(), Shape.features(30), 2, 1));
     net.init();
     assertThat(net.getnLayers()).isEqualTo(7);
-    assertThat(net.output(Nd4j.rand(2, 30)).shape()).containsExactly(2, 10);
+    assertThat(net.output(Nd4j.rand(2, 30)).shape()).containsExactly(2, 2);
   }
 
   @Test

@@ -29,7 +29,7 @@ public final class Idx {
     return images(0x00000803, count, rows, cols, count * rows * cols);
   }
 
-  public static byte[] labels(int magic, int... labels) throws IOException {
+  public static byte[] labelsWithMagic(int magic, int... labels) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(magic);
@@ -41,7 +41,7 @@ public final class Idx {
   }
 
   public static byte[] labels(int... labels) throws IOException {
-    return labels(0x00000801, labels);
+    return labelsWithMagic(0x00000801, labels);
   }
 
   public static Path write(Path file, byte[] content, boolean gzip) throws IOException {
