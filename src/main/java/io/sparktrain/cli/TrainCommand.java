@@ -35,10 +35,26 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Spark master, e.g. local[2]. Default: the one spark-submit sets, else spark.master in the job.")
   String master;
 
+  @Option(names = "--dry-run",
+      description = "Check the config and arguments, print what would run, and exit without starting Spark.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     JobConfig job = ConfigLoader.load(config, overrides);
     PrintWriter out = spec.commandLine().getOut();
+    if (dryRun) {
+      out.printf(Locale.ROOT, "dry run: job %s is valid%n  data: %s %s (test: %s)%n  model: %d layers, %s lr %s%n"
+              + "  train: %d epochs, %d per worker, averaging every %d%n  master: %s%n  output: %s%n",
+          job.name(), job.data().format(), job.data().train(),
+          job.data().hasTestSet() ? job.data().test() : "held out " + job.data().testFraction(),
+          job.model().layers().size(), job.model().updater().type(), job.model().updater().learningRate(),
+          job.train().epochs(), job.train().batchSizePerWorker(), job.train().averagingFrequency(),
+          master != null ? master : System.getProperty("spark.master", job.spark().master()),
+          output != null ? output : job.output().isBlank() ? "runs/<timestamp>" : job.output());
+      out.flush();
+      return ExitCode.OK.code();
+    }
     TrainingRun.Result result = new TrainingRun(job, output, master, out).execute();
     out.printf(Locale.ROOT, "test accuracy %.4f on %d examples; run directory: %s%n",
         result.testAccuracy(), result.testExamples(), result.runDirectory());

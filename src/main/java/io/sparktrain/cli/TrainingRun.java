@@ -117,6 +117,13 @@ public final class TrainingRun {
     if (SparkSessions.isLocal(spark)) {
       return new File(System.getProperty("java.io.tmpdir"), id).toURI().toString();
     }
-    return run.resolve("_export");
+    String dir = run.resolve("_export");
+    if (dir.startsWith("file:")) {
+      // dl4j-spark refuses to export to a file: folder on a cluster: executors would not see each other's files.
+      out.println("note: the run directory is on file:, which executors on a cluster do not share; training with "
+          + "train.approach = direct (set train.exportDirectory to an hdfs: or s3a: folder to export instead)");
+      return null;
+    }
+    return dir;
   }
 }

@@ -37,6 +37,15 @@ public final class ConfigLoader {
 
   /** Loads and validates {@code file} with {@code overrides} ("key=value") applied. */
   public static JobConfig load(File file, List<String> overrides) {
+    return fromConfig(parseJob(file, overrides), file.getPath());
+  }
+
+  /**
+   * The job file with its includes inlined and the overrides applied, before defaults are merged and
+   * substitutions resolved: what a submit script ships to a cluster, where {@code ${?ENV}} then
+   * resolves from the cluster's environment.
+   */
+  public static Config parseJob(File file, List<String> overrides) {
     if (!file.isFile()) {
       throw new ConfigException("--config", "file not found: " + file.getPath());
     }
@@ -46,7 +55,12 @@ public final class ConfigLoader {
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("--config", "cannot parse " + file.getPath() + ": " + e.getMessage(), e);
     }
-    return fromConfig(parseOverrides(overrides).withFallback(job), file.getPath());
+    return parseOverrides(overrides).withFallback(job);
+  }
+
+  /** HOCON text of a job tree as {@link #parseJob} returns it; substitutions stay as written. */
+  public static String renderJob(Config job) {
+    return job.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
   }
 
   /** Validates a job given as a HOCON tree (without the reference defaults merged yet). */

@@ -30,6 +30,7 @@ public final class Trainer {
   private final JobConfig job;
   private final String exportDirectory;
 
+  /** @param exportDirectory where minibatches are exported (the export approach), or null for the direct approach */
   public Trainer(JavaSparkContext sc, JobConfig job, String exportDirectory) {
     this.sc = sc;
     this.job = job;
@@ -85,7 +86,7 @@ public final class Trainer {
         .workerPrefetchNumBatches(t.workerPrefetchBatches())
         .saveUpdater(t.saveUpdater())
         .rngSeed(seed)
-        .rddTrainingApproach(t.approach().equals("direct") ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export);
+        .rddTrainingApproach(exportDirectory == null ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export);
     if (exportDirectory != null) {
       b.exportDirectory(exportDirectory);
     }
