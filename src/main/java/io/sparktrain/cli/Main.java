@@ -14,21 +14,22 @@ public final class Main {
   /** Runs one command and returns its exit code; tests call this instead of {@link #main}. */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new SparktrainCommand());
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
       ExitCode code = ExitCode.of(failure);
       PrintWriter err = commandLine.getErr();
-      err.println("error: " + ExitCode.message(failure));
-      if (code == ExitCode.FAILURE) {
+      // One line that names the thing at fault; a stack trace only for the unexpected, or with --verbose.
+      if (verbose || code == ExitCode.FAILURE) {
         failure.printStackTrace(err);
       }
-      err.println("exit code " + code.code() + " (" + code.meaning() + ")");
+      err.println(errorLine(ExitCode.message(failure), code));
       err.flush();
       return code.code();
     });
     cli.setParameterExceptionHandler((failure, args2) -> {
       PrintWriter err = failure.getCommandLine().getErr();
-      err.println("error: " + failure.getMessage());
       failure.getCommandLine().usage(err);
+      err.println(errorLine(failure.getMessage(), ExitCode.BAD_CONFIG));
       err.flush();
       return ExitCode.BAD_CONFIG.code();
     });
@@ -36,10 +37,13 @@ public final class Main {
       return cli.execute(args);
     } catch (LinkageError | RuntimeException failure) {
       // Errors such as a missing class escape picocli's handler; they still get exit code 1 and a trace.
-      System.err.println("error: " + failure);
       failure.printStackTrace();
-      System.err.println("exit code " + ExitCode.FAILURE.code() + " (" + ExitCode.FAILURE.meaning() + ")");
+      System.err.println(errorLine(failure.toString(), ExitCode.FAILURE));
       return ExitCode.FAILURE.code();
     }
+  }
+
+  static String errorLine(String message, ExitCode code) {
+    return "error: " + message + " (exit code " + code.code() + ": " + code.meaning() + ")";
   }
 }

@@ -60,7 +60,7 @@ public final class ConfigLoader {
 
   /** HOCON text of a job tree as {@link #parseJob} returns it; substitutions stay as written. */
   public static String renderJob(Config job) {
-    return job.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    return job.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
   }
 
   /** Validates a job given as a HOCON tree (without the reference defaults merged yet). */

@@ -48,6 +48,35 @@ class ExitCodeTest {
   }
 
   @Test
+  void main_unknownConfigKey_oneLineWithSuggestion() {
+    String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "train.epoch=3");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2].strip().lines()).hasSize(1);
+    assertThat(r[2]).contains("did you mean train.epochs?");
+  }
+
+  @Test
+  void main_verbose_printsStackTrace() {
+    String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "train.epoch=3", "--verbose");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("at io.sparktrain.config.ConfigLoader");
+  }
+
+  @Test
+  void main_dryRun_validatesWithoutSpark() {
+    String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--dry-run", "--output", "x");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("dry run: job fashion-mnist-sample is valid").contains("output: x");
+  }
+
+  @Test
+  void main_config_printsSelfContainedJob() {
+    String[] r = run("config", "--config", "conf/fashion-mnist-sample.conf", "--set", "train.epochs=2");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("epochs=\"2\"").contains("filters=20").doesNotContain("include");
+  }
+
+  @Test
   void main_help_listsTrain() {
     String[] r = run("--help");
     assertThat(r[0]).isEqualTo("0");
@@ -58,14 +87,14 @@ class ExitCodeTest {
   void main_unknownOption_exit2WithUsage() {
     String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--bogus");
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("Unknown option: '--bogus'").contains("Usage:");
+    assertThat(r[2]).contains("Usage:").contains("error: Unknown option: '--bogus' (exit code 2: bad config or arguments)");
   }
 
   @Test
   void main_badConfigValue_exit2NamingKeyBeforeSparkStarts() {
     String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "train.epochs=-1");
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("error: train.epochs: must be between 1 and 100000, found -1")
-        .contains("exit code 2 (bad config or arguments)");
+    assertThat(r[2].strip()).isEqualTo("error: train.epochs: must be between 1 and 100000, found -1"
+        + " (exit code 2: bad config or arguments)");
   }
 }

@@ -116,6 +116,17 @@ class IdxReaderTest {
   }
 
   @Test
+  void read_corruptGzip_namesFile() throws IOException {
+    byte[] gz = java.util.Arrays.copyOf(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}, 40);
+    java.util.Arrays.fill(gz, 10, 40, (byte) 0x55);
+    String images = file("i.gz", gz, false);
+    String labels = file("l", Idx.labels(0), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith(images + ": cannot read: ");
+  }
+
+  @Test
   void read_missingFile_namesIt() {
     String missing = dir.resolve("nope.gz").toString();
     assertThatThrownBy(() -> IdxReader.read(missing, missing, 2, conf))

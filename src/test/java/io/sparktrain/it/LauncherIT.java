@@ -65,8 +65,16 @@ class LauncherIT {
     Run r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--output", dir.resolve("x").toString(),
         "--set", "data.train=sample-data/fashion-mnist/missing-images.gz", "--set", "spark.conf.spark.ui.enabled=false");
     assertThat(r.code()).as(r.out()).isEqualTo(3);
-    assertThat(r.out()).contains("error: sample-data/fashion-mnist/missing-images.gz: no such file")
-        .contains("exit code 3");
+    assertThat(r.out()).contains("error: sample-data/fashion-mnist/missing-images.gz: no such file"
+        + " (exit code 3: bad or unreadable input data)").doesNotContain("\tat ");
+  }
+
+  @Test
+  void outputNotWritable_exit2NamingIt() throws Exception {
+    Run r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", "README.md/run",
+        "--set", "spark.conf.spark.ui.enabled=false");
+    assertThat(r.code()).as(r.out()).isEqualTo(2);
+    assertThat(r.out()).contains("error: --output: ").contains("README.md/run").doesNotContain("\tat ");
   }
 
   @Test
