@@ -39,6 +39,9 @@ public enum ExitCode {
       if (t instanceof DataException) {
         return BAD_DATA;
       }
+      if (t instanceof io.sparktrain.publish.GateRefusedException) {
+        return GATE_REFUSED;
+      }
     }
     return FAILURE;
   }
@@ -46,7 +49,8 @@ public enum ExitCode {
   /** The message to show for a failure: ours as it is, anything else with its type. */
   public static String message(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConfigException || t instanceof DataException) {
+      if (t instanceof ConfigException || t instanceof DataException
+          || t instanceof io.sparktrain.publish.GateRefusedException) {
         return t.getMessage();
       }
     }

@@ -34,6 +34,8 @@ public final class RunDirectory {
     Path path = new Path(uri);
     try {
       FileSystem fs = path.getFileSystem(conf);
+      // No .crc side files next to the run's files (Hadoop's local file system writes them by default).
+      fs.setWriteChecksum(false);
       Path qualified = fs.makeQualified(path);
       if (fs.exists(new Path(qualified, "summary.json")) || fs.exists(new Path(qualified, "model.zip"))) {
         throw new ConfigException("--output", uri + " already holds a run (summary.json or model.zip); "

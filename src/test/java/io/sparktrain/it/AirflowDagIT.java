@@ -1,0 +1,74 @@
+package io.sparktrain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Airflow DAG compiles, and the CLI arguments it builds are ones the real CLI accepts. */
+class AirflowDagIT {
+  static final String DAG = "submit-scripts/airflow/sparktrain_retrain.py";
+
+  @TempDir
+  Path dir;
+
+  static String run(List<String> command, int... expectedCodes) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isIn(
+        java.util.Arrays.stream(expectedCodes).boxed().toArray());
+    return out;
+  }
+
+  @Test
+  void dag_compiles() throws Exception {
+    run(List.of("python3", "-m", "py_compile", DAG), 0);
+  }
+
+  @Test
+  void dag_argumentsAreAcceptedByTheCli() throws Exception {
+    String json = run(List.of("python3", "src/test/python/airflow_dag_args.py", DAG,
+        "conf/fashion-mnist-sample.conf", dir.resolve("runs").toString()), 0);
+    JsonNode dag = new ObjectMapper().readTree(json.lines().reduce((a, b) -> b).orElseThrow());
+    assertThat(dag.get("dag").asText()).isEqualTo("sparktrain_retrain");
+    assertThat(dag.at("/order/doctor/downstream/0").asText()).isEqualTo("train");
+    assertThat(dag.at("/order/train/downstream/0").asText()).isEqualTo("publish");
+    assertThat(dag.at("/tasks/publish/skip_on_exit_code").asInt()).as("exit code 5 = gate refused").isEqualTo(5);
+    assertThat(dag.at("/order/train/retries").asInt()).isPositive();
+
+    JsonNode train = dag.at("/tasks/train");
+    assertThat(train.get("class").asText()).isEqualTo("io.sparktrain.cli.Main");
+    assertThat(train.at("/conf/spark.executorEnv.OMP_NUM_THREADS").asText()).isEqualTo("1");
+    List<String> trainArgs = args(train);
+    assertThat(trainArgs).containsSubsequence("--output", dir.resolve("runs").resolve("2026-11-27").toString());
+    List<String> dryRun = new ArrayList<>(List.of("bin/sparktrain"));
+    dryRun.addAll(trainArgs);
+    dryRun.add("--dry-run");
+    assertThat(run(dryRun, 0)).contains("dry run: job fashion-mnist-sample is valid");
+
+    List<String> doctor = new ArrayList<>(List.of("bin/sparktrain"));
+    doctor.addAll(args(dag.at("/tasks/doctor")));
+    // The doctor's arguments parse (exit 2 would mean they do not); without the DAG's spark.* settings in
+    // this JVM its memory check may fail (exit 6), which is the check doing its job.
+    assertThat(run(doctor, 0, 6)).contains("preflight").contains("input").contains("2 paths readable");
+
+    List<String> publish = new ArrayList<>(List.of("bin/sparktrain"));
+    publish.addAll(args(dag.at("/tasks/publish")));
+    publish.add("--help");
+    assertThat(run(publish, 0)).contains("--min-accuracy");
+  }
+
+  private static List<String> args(JsonNode task) {
+    List<String> out = new ArrayList<>();
+    task.get("args").forEach(a -> out.add(a.asText()));
+    return out;
+  }
+}

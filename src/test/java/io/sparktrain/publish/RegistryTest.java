@@ -1,0 +1,89 @@
+package io.sparktrain.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparktrain.data.DataException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryTest {
+  @TempDir
+  Path dir;
+
+  private final Configuration conf = new Configuration();
+
+  private String run(String name, double accuracy) throws IOException {
+    Path run = Files.createDirectories(dir.resolve(name));
+    Files.writeString(run.resolve("summary.json"), "{\"test\": {\"accuracy\": " + accuracy + "}}");
+    Files.writeString(run.resolve("model.zip"), "model of " + name);
+    return run.toString();
+  }
+
+  private Registry registry() throws IOException {
+    return new Registry(dir.resolve("registry").toString(), "fmnist", conf);
+  }
+
+  @Test
+  void publish_firstModel_becomesV1AndChampion() throws IOException {
+    Registry.Published p = registry().publish(run("a", 0.86), conf, 0.8, 0);
+    assertThat(p.version()).isEqualTo("v1");
+    assertThat(p.previous()).isNull();
+    Path v1 = dir.resolve("registry/fmnist/v1");
+    assertThat(Files.readString(v1.resolve("model.zip"))).isEqualTo("model of a");
+    assertThat(v1.resolve("summary.json")).isRegularFile();
+    assertThat(Files.readString(dir.resolve("registry/fmnist/CHAMPION")).trim()).isEqualTo("v1");
+    try (var names = Files.list(dir.resolve("registry/fmnist"))) {
+      assertThat(names.map(n -> n.getFileName().toString())).containsExactlyInAnyOrder("v1", "CHAMPION");
+    }
+  }
+
+  @Test
+  void publish_betterModel_becomesV2() throws IOException {
+    registry().publish(run("a", 0.86), conf, 0, 0);
+    Registry.Published p = registry().publish(run("b", 0.88), conf, 0, 0);
+    assertThat(p.version()).isEqualTo("v2");
+    assertThat(p.previous()).isEqualTo("v1");
+    assertThat(p.previousAccuracy()).isEqualTo(0.86);
+    assertThat(registry().champion()).isEqualTo("v2");
+  }
+
+  @Test
+  void publish_belowMinimum_refusedAndNothingWritten() throws IOException {
+    String a = run("a", 0.70);
+    assertThatThrownBy(() -> registry().publish(a, conf, 0.8, 0))
+        .isInstanceOf(GateRefusedException.class)
+        .hasMessage("quality gate refused " + a + ": test accuracy 0.7000 is below the required 0.8000 (--min-accuracy)");
+    assertThat(dir.resolve("registry/fmnist")).doesNotExist();
+  }
+
+  @Test
+  void publish_worseThanChampion_refusedAndChampionStays() throws IOException {
+    registry().publish(run("a", 0.86), conf, 0, 0);
+    String b = run("b", 0.84);
+    assertThatThrownBy(() -> registry().publish(b, conf, 0, 0.01))
+        .isInstanceOf(GateRefusedException.class)
+        .hasMessage("quality gate refused " + b + ": test accuracy 0.8400 is below the champion v1's 0.8600 by more"
+            + " than 0.0100 (--max-drop)");
+    assertThat(registry().champion()).isEqualTo("v1");
+    assertThat(dir.resolve("registry/fmnist/v2")).doesNotExist();
+  }
+
+  @Test
+  void publish_withinAllowedDrop_accepted() throws IOException {
+    registry().publish(run("a", 0.86), conf, 0, 0);
+    assertThat(registry().publish(run("b", 0.855), conf, 0, 0.01).version()).isEqualTo("v2");
+  }
+
+  @Test
+  void accuracy_notARun_namesTheFile() {
+    String missing = dir.resolve("nothing").toString();
+    assertThatThrownBy(() -> Registry.accuracy(missing, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("summary.json: no such file; is " + missing + " a finished sparktrain run?");
+  }
+}
