@@ -2,10 +2,7 @@ package io.sparktrain.cli;
 
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
-import java.io.File;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,11 +19,8 @@ public final class ConfigCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Job config (HOCON).")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
-  List<String> overrides = new ArrayList<>();
+  @picocli.CommandLine.Mixin
+  JobOptions jobOptions = new JobOptions();
 
   @Option(names = "--resolved",
       description = "Print every key with defaults merged and secrets masked, instead of the job as written "
@@ -35,10 +29,10 @@ public final class ConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobConfig job = ConfigLoader.load(config, overrides);
+    JobConfig loaded = jobOptions.load();
     PrintWriter out = spec.commandLine().getOut();
-    out.print(resolved ? ConfigLoader.renderRedacted(job.resolved())
-        : ConfigLoader.renderJob(ConfigLoader.parseJob(config, overrides)));
+    out.print(resolved ? ConfigLoader.renderRedacted(loaded.resolved())
+        : ConfigLoader.renderJob(ConfigLoader.parseJob(jobOptions.config, jobOptions.overrides)));
     out.flush();
     return ExitCode.OK.code();
   }

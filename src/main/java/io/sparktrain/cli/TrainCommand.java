@@ -1,11 +1,7 @@
 package io.sparktrain.cli;
 
-import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
-import java.io.File;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,12 +16,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Job config (HOCON).")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a config key, e.g. --set train.epochs=20 (repeatable).")
-  List<String> overrides = new ArrayList<>();
+  @picocli.CommandLine.Mixin
+  JobOptions jobOptions = new JobOptions();
 
   @Option(names = {"-o", "--output"}, paramLabel = "URI",
       description = "Run directory (path, file:, hdfs: or s3a: URI). Default: runs/<timestamp>.")
@@ -41,7 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobConfig job = ConfigLoader.load(config, overrides);
+    JobConfig job = jobOptions.load();
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
       out.printf(Locale.ROOT, "dry run: job %s is valid%n  data: %s %s (test: %s)%n  model: %d layers, %s lr %s%n"

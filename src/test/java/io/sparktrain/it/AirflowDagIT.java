@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import io.sparktrain.testing.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +19,10 @@ class AirflowDagIT {
   Path dir;
 
   static String run(List<String> command, int... expectedCodes) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isIn(
-        java.util.Arrays.stream(expectedCodes).boxed().toArray());
-    return out;
+    Processes.Result r = Processes.run(command, java.util.Map.of(), 5);
+    assertThat(r.code()).as(String.join(" ", command) + "\n" + r.out())
+        .isIn(java.util.Arrays.stream(expectedCodes).boxed().toArray());
+    return r.out();
   }
 
   @Test

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import io.sparktrain.testing.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,20 +18,15 @@ class LauncherIT {
   @TempDir
   Path dir;
 
-  record Run(int code, String out) {}
-
-  static Run launch(String... args) throws IOException, InterruptedException {
+  static Processes.Result launch(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bin/sparktrain"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    return new Run(p.exitValue(), out);
+    return Processes.run(command, Map.of(), 10);
   }
 
   @Test
   void help_listsCommands() throws Exception {
-    Run r = launch("--help");
+    Processes.Result r = launch("--help");
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.out()).contains("train").contains("Exit codes");
   }
@@ -39,7 +34,7 @@ class LauncherIT {
   @Test
   void csvJob_beatsMajorityClassByAClearMargin() throws Exception {
     Path run = dir.resolve("csv-run");
-    Run r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", run.toString(),
+    Processes.Result r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", run.toString(),
         "--set", "spark.conf.spark.ui.enabled=false");
     assertThat(r.code()).as(r.out()).isZero();
     JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
@@ -62,7 +57,7 @@ class LauncherIT {
 
   @Test
   void missingInput_exit3NamingTheFile() throws Exception {
-    Run r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--output", dir.resolve("x").toString(),
+    Processes.Result r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--output", dir.resolve("x").toString(),
         "--set", "data.train=sample-data/fashion-mnist/missing-images.gz", "--set", "spark.conf.spark.ui.enabled=false");
     assertThat(r.code()).as(r.out()).isEqualTo(3);
     assertThat(r.out()).contains("error: sample-data/fashion-mnist/missing-images.gz: no such file"
@@ -71,7 +66,7 @@ class LauncherIT {
 
   @Test
   void outputNotWritable_exit2NamingIt() throws Exception {
-    Run r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", "README.md/run",
+    Processes.Result r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", "README.md/run",
         "--set", "spark.conf.spark.ui.enabled=false");
     assertThat(r.code()).as(r.out()).isEqualTo(2);
     assertThat(r.out()).contains("error: --output: ").contains("README.md/run").doesNotContain("\tat ");
@@ -79,7 +74,7 @@ class LauncherIT {
 
   @Test
   void badConfig_exit2BeforeSparkStarts() throws Exception {
-    Run r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "model.updater.type=adamx");
+    Processes.Result r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "model.updater.type=adamx");
     assertThat(r.code()).as(r.out()).isEqualTo(2);
     assertThat(r.out()).contains("model.updater.type: must be one of").doesNotContain("SparkContext");
   }

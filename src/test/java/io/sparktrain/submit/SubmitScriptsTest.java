@@ -3,32 +3,24 @@ package io.sparktrain.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import io.sparktrain.testing.Processes;
 import org.junit.jupiter.api.Test;
 
 /** The spark-submit wrappers' --dry-run output: the flags this stack needs, and no secret in sight. */
 class SubmitScriptsTest {
-  record Run(int code, String out) {}
-
-  static Run script(String name, Map<String, String> env, String... args) throws IOException, InterruptedException {
+  static Processes.Result script(String name, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("submit-scripts/" + name));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().remove("SPARKTRAIN_AUTH_SECRET");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out);
+    return Processes.run(command, env, 1);
   }
 
   @Test
   void local_dryRun_setsThreadsMemoryAndTimeSource() throws Exception {
-    Run r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf", "--threads", "2",
+    Processes.Result r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf", "--threads", "2",
         "--executor-memory", "4g", "--dry-run", "--skip-doctor");
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.out()).contains("--master local\\[2\\]").contains("--class io.sparktrain.cli.Main")
@@ -42,14 +34,14 @@ class SubmitScriptsTest {
 
   @Test
   void local_dryRun_runsDoctorFirst() throws Exception {
-    Run r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf", "--dry-run");
+    Processes.Result r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf", "--dry-run");
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.out().indexOf(" doctor --config")).isPositive().isLessThan(r.out().indexOf(" train --config"));
   }
 
   @Test
   void standalone_secretFromEnvironment_neverPrinted() throws Exception {
-    Run r = script("submit-standalone.sh", Map.of("SPARKTRAIN_AUTH_SECRET", "s3cr3t-value"),
+    Processes.Result r = script("submit-standalone.sh", Map.of("SPARKTRAIN_AUTH_SECRET", "s3cr3t-value"),
         "--master", "spark://10.0.0.1:7077", "--config", "conf/fashion-mnist-sample.conf", "--dry-run",
         "--skip-doctor", "--task-cpus", "2", "--executor-cores", "4", "--set", "train.epochs=3");
     assertThat(r.code()).as(r.out()).isZero();
@@ -60,11 +52,11 @@ class SubmitScriptsTest {
 
   @Test
   void standalone_withoutSecret_refusesUnlessNoAuth() throws Exception {
-    Run r = script("submit-standalone.sh", Map.of(), "--master", "spark://h:7077", "--config",
+    Processes.Result r = script("submit-standalone.sh", Map.of(), "--master", "spark://h:7077", "--config",
         "conf/fashion-mnist-sample.conf", "--dry-run");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).contains("SPARKTRAIN_AUTH_SECRET is not set");
-    Run insecure = script("submit-standalone.sh", Map.of(), "--master", "spark://h:7077", "--config",
+    Processes.Result insecure = script("submit-standalone.sh", Map.of(), "--master", "spark://h:7077", "--config",
         "conf/fashion-mnist-sample.conf", "--dry-run", "--no-auth", "--skip-doctor");
     assertThat(insecure.code()).as(insecure.out()).isZero();
     assertThat(insecure.out()).contains("warning: authentication and encryption are off")
@@ -73,7 +65,7 @@ class SubmitScriptsTest {
 
   @Test
   void yarn_clusterMode_queueKerberosAndShippedConfig() throws Exception {
-    Run r = script("submit-yarn.sh", Map.of(), "--config", "conf/fashion-mnist.conf", "--output",
+    Processes.Result r = script("submit-yarn.sh", Map.of(), "--config", "conf/fashion-mnist.conf", "--output",
         "hdfs:///runs/x", "--queue", "ml", "--principal", "me@EXAMPLE.COM", "--keytab", "/etc/me.keytab",
         "--num-executors", "4", "--dry-run", "--skip-doctor");
     assertThat(r.code()).as(r.out()).isZero();
@@ -86,14 +78,14 @@ class SubmitScriptsTest {
 
   @Test
   void yarn_clusterModeLocalOutput_refused() throws Exception {
-    Run r = script("submit-yarn.sh", Map.of(), "--config", "conf/fashion-mnist.conf", "--output", "runs/x", "--dry-run");
+    Processes.Result r = script("submit-yarn.sh", Map.of(), "--config", "conf/fashion-mnist.conf", "--output", "runs/x", "--dry-run");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).contains("use an hdfs: or s3a: URI");
   }
 
   @Test
   void k8s_gpuImageNamespaceTemplatesAndSecrets() throws Exception {
-    Run r = script("submit-k8s.sh", Map.of(), "--master", "k8s://https://10.0.0.1:6443", "--image", "reg/sparktrain:1",
+    Processes.Result r = script("submit-k8s.sh", Map.of(), "--master", "k8s://https://10.0.0.1:6443", "--image", "reg/sparktrain:1",
         "--namespace", "ml", "--service-account", "trainer", "--gpus", "1", "--s3-secret", "s3-credentials",
         "--config", "local:///opt/sparktrain/conf/fashion-mnist.conf", "--output", "s3a://b/runs/x",
         "--dry-run", "--skip-doctor");
@@ -110,17 +102,17 @@ class SubmitScriptsTest {
 
   @Test
   void badArguments_exit2WithMessage() throws Exception {
-    Run r = script("submit-local.sh", Map.of(), "--config", "conf/x.conf", "--bogus");
+    Processes.Result r = script("submit-local.sh", Map.of(), "--config", "conf/x.conf", "--bogus");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).contains("unknown option '--bogus'");
-    Run noConfig = script("submit-local.sh", Map.of(), "--dry-run");
+    Processes.Result noConfig = script("submit-local.sh", Map.of(), "--dry-run");
     assertThat(noConfig.code()).isEqualTo(2);
     assertThat(noConfig.out()).contains("--config FILE is required");
   }
 
   @Test
   void printedCommand_masksSecretLookingSettings() throws Exception {
-    Run r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf", "--dry-run",
+    Processes.Result r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf", "--dry-run",
         "--skip-doctor", "--conf", "spark.hadoop.fs.s3a.secret.key=abc123");
     assertThat(r.out()).contains("spark.hadoop.fs.s3a.secret.key=\\*\\*\\*\\*\\*\\*").doesNotContain("abc123");
   }
