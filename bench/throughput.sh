@@ -14,11 +14,16 @@ OUT="$(mktemp -d)"
 [[ -f target/sparktrain.jar && -d target/test-classes/io/sparktrain/bench ]] || mvn -q -B -DskipTests package test-compile
 
 OPENS=$(sed -n 's/.*<spark.add.opens>\(.*\)<\/spark.add.opens>.*/\1/p' pom.xml)
+if [[ -n "${PLAIN_RESULT:-}" ]]; then
+  # Reuse a plain-DL4J measurement taken earlier on this machine (its output file).
+  cp "$PLAIN_RESULT" "$OUT/plain.txt"
+else
 # shellcheck disable=SC2086
 java $OPENS -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=6g -Dorg.bytedeco.javacpp.maxphysicalbytes=14g \
   -Dlog4j2.configurationFile=conf/log4j2.properties \
   -cp "target/test-classes:target/sparktrain.jar:target/spark-jars/*" \
   io.sparktrain.bench.PlainDl4jThroughput "$CONF" "$EPOCHS" | tee "$OUT/plain.txt"
+fi
 
 for master in "local[1]" "local[2]"; do
   bin/sparktrain train --config "$CONF" --master "$master" --output "$OUT/run-$master" \

@@ -33,7 +33,23 @@ public final class SparkSessions {
     if (System.getProperty(TIME_SOURCE) == null) {
       System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
     }
+    useSecretFromEnvironment(conf);
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * On a standalone master Spark's driver insists on {@code spark.authenticate.secret} in its config, but
+   * a secret must not travel on a command line. The submit script hands it over in the environment
+   * (as {@code _SPARK_AUTH_SECRET}, which executors on standalone read anyway), and it goes into the
+   * in-memory config here; Spark's UI redacts the key. YARN and Kubernetes generate their own secret.
+   */
+  static void useSecretFromEnvironment(SparkConf conf) {
+    String secret = System.getenv("_SPARK_AUTH_SECRET");
+    String master = conf.get("spark.master", "");
+    if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")
+        && secret != null && !secret.isEmpty() && master.startsWith("spark://")) {
+      conf.set("spark.authenticate.secret", secret);
+    }
   }
 
   public static boolean isLocal(SparkSession spark) {

@@ -23,7 +23,13 @@ import org.nd4j.linalg.dataset.DataSet;
  * network on the validation split; after the last epoch it evaluates the test set.
  */
 public final class Trainer {
-  /** Minibatch size for scoring; independent of training, only bounds memory per task. */
+  /**
+   * Minibatch size for scoring; independent of training, only bounds memory per task. Scoring and
+   * evaluation are asked for exactly this size: dl4j-spark re-batches to its own default (64) with
+   * IteratorDataSetIterator, whose splitting produced an empty minibatch on the full Fashion-MNIST
+   * validation split ("Invalid input: length 0" in ScoreFlatMapFunction); at the size the batches
+   * already have, nothing is split.
+   */
   static final int EVAL_BATCH = 256;
 
   private final JavaSparkContext sc;
@@ -46,6 +52,10 @@ public final class Trainer {
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i < numClasses; i++) {
+      labels.add(job.data().className(i));
+    }
     List<EpochMetrics> epochs = new ArrayList<>();
     long started = System.nanoTime();
     for (int epoch = 1; epoch <= t.epochs(); epoch++) {
@@ -56,8 +66,8 @@ public final class Trainer {
       double trainLoss = net.getScore();
       sc.setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + t.epochs() + ": validation", false);
       long t1 = System.nanoTime();
-      double validationLoss = net.calculateScore(validation, true);
-      Evaluation eval = net.evaluate(validation);
+      double validationLoss = net.calculateScore(validation, true, EVAL_BATCH);
+      Evaluation eval = net.evaluate(validation, labels, EVAL_BATCH);
       EpochMetrics m = new EpochMetrics(epoch, trainLoss, validationLoss, eval.accuracy(),
           data.trainCount() / Math.max(trainSeconds, 1e-9), trainSeconds, seconds(t1));
       epochs.add(m);
@@ -67,8 +77,8 @@ public final class Trainer {
     sc.setJobGroup("test", "test set evaluation", false);
     long t2 = System.nanoTime();
     JavaRDD<DataSet> test = Batches.of(data.test(), EVAL_BATCH, numClasses).persist(StorageLevel.MEMORY_AND_DISK_SER());
-    Evaluation eval = net.evaluate(test);
-    double testLoss = net.calculateScore(test, true);
+    Evaluation eval = net.evaluate(test, labels, EVAL_BATCH);
+    double testLoss = net.calculateScore(test, true, EVAL_BATCH);
     double testSeconds = seconds(t2);
     sc.clearJobGroup();
     train.unpersist(false);
@@ -85,6 +95,8 @@ public final class Trainer {
         .averagingFrequency(t.averagingFrequency())
         .workerPrefetchNumBatches(t.workerPrefetchBatches())
         .saveUpdater(t.saveUpdater())
+        // The level the minibatch RDD already has: Spark refuses to change it (direct approach).
+        .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
         .rngSeed(seed)
         .rddTrainingApproach(exportDirectory == null ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export);
     if (exportDirectory != null) {

@@ -110,7 +110,8 @@ class StandaloneClusterIT {
     Path bin = Files.createDirectories(SPARK_HOME.resolve("bin"));
     Path submit = bin.resolve("spark-submit");
     // spark-submit without a Spark download: the SparkSubmit class from the jars above.
-    Files.writeString(submit, "#!/usr/bin/env bash\nexec java " + opens() + " -cp \"" + jars + "/*\" "
+    Files.writeString(submit, "#!/usr/bin/env bash\nexec java " + opens() + " -cp \"" + SPARK_HOME.resolve("conf")
+        + ":" + jars + "/*\" "
         + "org.apache.spark.deploy.SparkSubmit \"$@\"\n");
     Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path conf = Files.createDirectories(SPARK_HOME.resolve("conf"));
