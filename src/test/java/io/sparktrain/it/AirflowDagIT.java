@@ -55,7 +55,7 @@ class AirflowDagIT {
     doctor.addAll(args(dag.at("/tasks/doctor")));
     // The doctor's arguments parse (exit 2 would mean they do not); without the DAG's spark.* settings in
     // this JVM its memory check may fail (exit 6), which is the check doing its job.
-    assertThat(run(doctor, 0, 6)).contains("preflight").contains("input").contains("2 paths readable");
+    assertThat(run(doctor, 0, 6)).contains("preflight").contains("input").contains("4 paths readable");
 
     List<String> publish = new ArrayList<>(List.of("bin/sparktrain"));
     publish.addAll(args(dag.at("/tasks/publish")));
