@@ -6,8 +6,10 @@ import io.sparktrain.data.DataLoader;
 import io.sparktrain.data.Splits;
 import io.sparktrain.publish.Provenance;
 import io.sparktrain.publish.RunDirectory;
+import io.sparktrain.report.HtmlReport;
 import io.sparktrain.report.Json;
 import io.sparktrain.report.MetricsLog;
+import io.sparktrain.report.ReportFiles;
 import io.sparktrain.report.Summary;
 import io.sparktrain.train.EpochListener;
 import io.sparktrain.train.SparkSessions;
@@ -91,6 +93,14 @@ public final class TrainingRun {
     Summary.Context context = new Summary.Context(job, data, model, timings, sparkInfo,
         Provenance.versions(spark.version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
     run.write(Summary.FILE, Json.pretty(Summary.build(context)));
+    if (data.shape().image()) {
+      byte[] png = Misclassified.grid(model.network(), data, job.data());
+      if (png != null) {
+        run.write(ReportFiles.MISCLASSIFIED, stream -> stream.write(png));
+      }
+    }
+    run.write(HtmlReport.FILE, HtmlReport.render(ReportFiles.read(run.uri(), sc.hadoopConfiguration())));
+    out.printf(Locale.ROOT, "report: %s%n", run.resolve(HtmlReport.FILE));
     data.unpersist();
     return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
   }

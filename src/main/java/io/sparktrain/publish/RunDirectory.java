@@ -53,6 +53,22 @@ public final class RunDirectory {
     }
   }
 
+  /** An existing run folder, to add or replace files in (e.g. a rebuilt report). */
+  public static RunDirectory open(String uri, Configuration conf) {
+    Path path = new Path(uri);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      fs.setWriteChecksum(false);
+      Path qualified = fs.makeQualified(path);
+      if (!fs.exists(qualified) || !fs.getFileStatus(qualified).isDirectory()) {
+        throw new ConfigException("RUN_DIR", uri + " is not a folder");
+      }
+      return new RunDirectory(fs, qualified);
+    } catch (IOException e) {
+      throw new ConfigException("RUN_DIR", "cannot open " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The run folder as a fully qualified URI. */
   public String uri() {
     return root.toString();

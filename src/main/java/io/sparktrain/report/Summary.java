@@ -34,7 +34,7 @@ public final class Summary {
     out.put("epochs", epochs(c.model().epochs()));
     out.put("timings", c.timings());
     out.put("data", data(c.job().data(), c.data()));
-    out.put("training", training(c.job().train()));
+    out.put("training", training(c.job().train(), c.job().model().updater()));
     out.put("spark", c.spark());
     out.put("versions", c.versions());
     out.put("gitCommit", c.gitCommit());
@@ -131,8 +131,10 @@ public final class Summary {
     return out;
   }
 
-  private static Map<String, Object> training(TrainConfig t) {
+  private static Map<String, Object> training(TrainConfig t, io.sparktrain.config.UpdaterSpec updater) {
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("updater", updater.type());
+    out.put("learningRate", updater.learningRate());
     out.put("method", "parameter averaging (dl4j-spark ParameterAveragingTrainingMaster)");
     out.put("epochs", t.epochs());
     out.put("batchSizePerWorker", t.batchSizePerWorker());

@@ -10,6 +10,7 @@ import io.sparktrain.config.JobConfig;
 import io.sparktrain.data.Batches;
 import io.sparktrain.data.Example;
 import io.sparktrain.data.IdxReader;
+import io.sparktrain.testing.Chromium;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,6 +57,7 @@ class TrainSampleIT {
     assertThat(run.resolve("metrics.jsonl")).isRegularFile();
     assertThat(run.resolve("summary.json")).isRegularFile();
     assertThat(run.resolve("config.resolved.conf")).isRegularFile();
+    assertThat(run.resolve("report.html")).isRegularFile();
     try (var files = Files.list(run)) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains(".tmp-"));
     } catch (java.io.IOException e) {
@@ -105,6 +107,48 @@ class TrainSampleIT {
     assertThat(s.at("/versions/dl4j").asText()).isEqualTo("1.0.0-M2.1");
     assertThat(s.at("/timings/totalSeconds").asDouble()).isPositive();
     assertThat(s.at("/gitCommit").asText()).isNotBlank();
+  }
+
+  @Test
+  void report_rendersInChromium_chartsPresentNoErrorsNoRequests() throws Exception {
+    Path html = run.resolve("report.html");
+    assertThat(html).isRegularFile();
+    assertThat(run.resolve("misclassified.png")).isRegularFile();
+    Chromium.Page page = Chromium.render(html, Files.createDirectories(dir.resolve("browser")));
+    assertThat(page.dom()).contains("id=\"confusion\"").contains("data:image/png;base64,").contains("Trouser");
+    for (String chart : List.of("chart-loss", "chart-accuracy", "chart-lr", "chart-time")) {
+      int at = page.dom().indexOf("id=\"" + chart + "\"");
+      assertThat(at).as(chart).isPositive();
+      String svg = page.dom().substring(at, page.dom().indexOf("</svg>", at));
+      assertThat(svg).as(chart + " has drawn paths").contains("<svg").contains("<path");
+    }
+    assertThat(page.log()).as("console errors or blocked requests")
+        .doesNotContain("CONSOLE").doesNotContain("Failed to load").doesNotContain("Refused to");
+    assertThat(Files.size(page.screenshot())).isGreaterThan(20_000);
+    Files.copy(page.screenshot(), Path.of("target", "report-screenshot.png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void report_classNameWithMarkup_showsEscapedTextInChromium() throws Exception {
+    Path copy = Files.createDirectories(dir.resolve("xss-run"));
+    for (String f : List.of("metrics.jsonl", "config.resolved.conf")) {
+      Files.copy(run.resolve(f), copy.resolve(f));
+    }
+    Files.writeString(copy.resolve("summary.json"), Files.readString(run.resolve("summary.json"))
+        .replace("\"Trouser\"", "\"<script>alert(1)</script>\""));
+    assertThat(io.sparktrain.cli.Main.run("report", copy.toString())).isZero();
+    Chromium.Page page = Chromium.render(copy.resolve("report.html"), Files.createDirectories(dir.resolve("xss")));
+    assertThat(page.dom()).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
+    assertThat(page.log()).doesNotContain("alert");
+  }
+
+  @Test
+  void reportCommand_rebuildsTheSamePage() throws Exception {
+    String before = Files.readString(run.resolve("report.html"));
+    Files.delete(run.resolve("report.html"));
+    assertThat(io.sparktrain.cli.Main.run("report", run.toString())).isZero();
+    assertThat(Files.readString(run.resolve("report.html"))).isEqualTo(before);
   }
 
   @Test

@@ -1,0 +1,56 @@
+package io.sparktrain.cli;
+
+import io.sparktrain.config.DataConfig;
+import io.sparktrain.data.Batches;
+import io.sparktrain.data.Example;
+import io.sparktrain.data.Splits;
+import io.sparktrain.report.MisclassifiedGrid;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** Picks misclassified test images for the report: the first ones among a bounded sample of the test set. */
+final class Misclassified {
+  static final int SAMPLE = 512;
+  static final int MAX_TILES = 32;
+
+  private Misclassified() {}
+
+  /** The grid PNG, or null when the sample holds no misclassified image. */
+  static byte[] grid(MultiLayerNetwork net, Splits data, DataConfig config) {
+    List<Example> sample = data.test().take(SAMPLE);
+    if (sample.isEmpty()) {
+      return null;
+    }
+    DataSet ds = Batches.toDataSet(sample, config.numClasses());
+    INDArray predicted = net.output(ds.getFeatures(), false).argMax(1);
+    List<MisclassifiedGrid.Tile> tiles = new ArrayList<>();
+    for (int i = 0; i < sample.size() && tiles.size() < MAX_TILES; i++) {
+      int p = predicted.getInt(i);
+      Example ex = sample.get(i);
+      if (p != ex.label()) {
+        tiles.add(new MisclassifiedGrid.Tile(unscaled(ex.features()), config.className(ex.label()),
+            config.className(p)));
+      }
+    }
+    return tiles.isEmpty() ? null : MisclassifiedGrid.png(tiles, data.shape().height(), data.shape().width());
+  }
+
+  /** Pixels back in [0, 1] for display, whatever the scaling was. */
+  private static float[] unscaled(float[] x) {
+    float min = Float.MAX_VALUE;
+    float max = -Float.MAX_VALUE;
+    for (float v : x) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    float[] out = new float[x.length];
+    float range = max - min > 1e-6f ? max - min : 1f;
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (x[i] - min) / range;
+    }
+    return out;
+  }
+}
