@@ -65,14 +65,17 @@ public final class TrainingRun {
 
     String exportDir = exportDirectory(spark, run);
     MetricsLog metrics = new MetricsLog(run);
-    ConsoleProgress console = new ConsoleProgress(out);
+    ConsoleProgress console = new ConsoleProgress(out, System.console() != null, job.train().epochs());
     EpochListener listeners = (m, total) -> {
       metrics.epochDone(m, total);
       console.epochDone(m, total);
     };
     TrainedModel model;
     try {
-      model = new Trainer(sc, job, exportDir).train(data, listeners);
+      model = new Trainer(sc, job, exportDir).train(data, listeners, round -> {
+        metrics.roundDone(round);
+        console.roundDone(round);
+      });
     } finally {
       if (exportDir != null) {
         run.deleteQuietly(exportDir);

@@ -72,6 +72,19 @@ public final class HtmlReport {
     h.append("<section id=\"curves\"><h2>Loss and accuracy per epoch</h2>\n<div class=\"chart\" id=\"chart-loss\">")
         .append(Charts.line("Loss", "epoch", "loss", epochs, loss, false)).append("</div>\n<div class=\"chart\" id=\"chart-accuracy\">")
         .append(Charts.line("Validation accuracy", "epoch", "accuracy", epochs, acc, false)).append("</div>\n");
+    List<Integer> roundIndex = new ArrayList<>();
+    List<Double> roundLoss = new ArrayList<>();
+    for (JsonNode m : metrics) {
+      if ("round".equals(m.path("type").asText())) {
+        roundIndex.add(roundIndex.size() + 1);
+        roundLoss.add(num(m.get("trainLoss")));
+      }
+    }
+    if (!roundIndex.isEmpty()) {
+      h.append("<div class=\"chart\" id=\"chart-rounds\">")
+          .append(Charts.line("Training loss per averaging round", "round", "mean minibatch loss", roundIndex,
+              Map.of("train loss", roundLoss), false)).append("</div>\n");
+    }
     h.append("<table><tr><th>epoch</th><th>train loss</th><th>validation loss</th><th>gap (val − train)</th>"
         + "<th>validation accuracy</th><th>examples/s</th><th>seconds</th></tr>\n");
     List<JsonNode> rows = epochMetrics(metrics);

@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * metrics.jsonl: one JSON object per line, one line per epoch, rewritten atomically after every epoch so a
- * reader following the run always sees whole lines.
+ * metrics.jsonl: one JSON object per line, {@code "type": "round"} after every averaging round and
+ * {@code "type": "epoch"} after every epoch, rewritten atomically each time so a reader following the
+ * run always sees whole lines.
  */
-public final class MetricsLog implements EpochListener {
+public final class MetricsLog implements EpochListener, io.sparktrain.train.RoundListener {
   public static final String FILE = "metrics.jsonl";
   private final RunDirectory run;
   private final StringBuilder lines = new StringBuilder();
@@ -21,7 +22,22 @@ public final class MetricsLog implements EpochListener {
   }
 
   @Override
-  public void epochDone(EpochMetrics m, int totalEpochs) {
+  public synchronized void roundDone(io.sparktrain.train.RoundMetrics r) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "round");
+    line.put("epoch", r.epoch());
+    line.put("round", r.round());
+    line.put("minibatches", r.minibatches());
+    line.put("examples", r.examples());
+    line.put("trainLoss", Json.num(r.meanLoss()));
+    line.put("seconds", Json.num(r.seconds()));
+    line.put("time", Instant.now().toString());
+    lines.append(Json.line(line)).append('\n');
+    run.write(FILE, lines.toString());
+  }
+
+  @Override
+  public synchronized void epochDone(EpochMetrics m, int totalEpochs) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("type", "epoch");
     line.put("epoch", m.epoch());

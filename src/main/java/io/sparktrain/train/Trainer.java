@@ -43,11 +43,25 @@ public final class Trainer {
     this.exportDirectory = exportDirectory;
   }
 
-  public TrainedModel train(Splits data, EpochListener listener) {
+  public TrainedModel train(Splits data, EpochListener listener, RoundListener roundListener) {
     int numClasses = job.data().numClasses();
     MultiLayerConfiguration conf = ModelFactory.build(job.model(), data.shape(), numClasses, job.seed());
-    SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf, trainingMaster(job.train(), job.seed()));
+    RoundTracker rounds = new RoundTracker(sc);
+    rounds.addListener(roundListener);
+    try {
+      return train(data, listener, rounds, new SparkDl4jMultiLayer(sc, conf, trainingMaster(job.train(), job.seed(), rounds)));
+    } finally {
+      rounds.close(sc);
+    }
+  }
+
+  private TrainedModel train(Splits data, EpochListener listener, RoundTracker rounds, SparkDl4jMultiLayer net) {
+    int numClasses = job.data().numClasses();
     TrainConfig t = job.train();
+    int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+    long minibatches = (data.trainCount() + t.batchSizePerWorker() - 1) / t.batchSizePerWorker();
+    int expectedRounds = (int) Math.max(1, (minibatches + (long) workers * t.averagingFrequency() - 1)
+        / ((long) workers * t.averagingFrequency()));
     JavaRDD<DataSet> train = Batches.of(data.train(), t.batchSizePerWorker(), numClasses)
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
@@ -61,6 +75,7 @@ public final class Trainer {
     for (int epoch = 1; epoch <= t.epochs(); epoch++) {
       sc.setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + t.epochs() + ": training", false);
       long t0 = System.nanoTime();
+      rounds.startEpoch(epoch, expectedRounds);
       net.fit(train);
       double trainSeconds = seconds(t0);
       double trainLoss = net.getScore();
@@ -87,7 +102,7 @@ public final class Trainer {
     return new TrainedModel(net.getNetwork(), List.copyOf(epochs), eval, testLoss, trainSeconds, testSeconds);
   }
 
-  private ParameterAveragingTrainingMaster trainingMaster(TrainConfig t, long seed) {
+  private ParameterAveragingTrainingMaster trainingMaster(TrainConfig t, long seed, RoundTracker rounds) {
     ParameterAveragingTrainingMaster.Builder b = t.workers() > 0
         ? new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
         : new ParameterAveragingTrainingMaster.Builder(t.batchSizePerWorker());
@@ -98,6 +113,7 @@ public final class Trainer {
         // The level the minibatch RDD already has: Spark refuses to change it (direct approach).
         .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
         .rngSeed(seed)
+        .trainingHooks(rounds.hook())
         .rddTrainingApproach(exportDirectory == null ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export);
     if (exportDirectory != null) {
       b.exportDirectory(exportDirectory);

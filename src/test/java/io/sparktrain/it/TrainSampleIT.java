@@ -66,12 +66,17 @@ class TrainSampleIT {
   }
 
   @Test
-  void metrics_oneLinePerEpoch() throws Exception {
-    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
-    assertThat(lines).hasSize(6);
+  void metrics_oneLinePerEpochAndPerRound() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    for (int i = 0; i < lines.size(); i++) {
-      JsonNode line = json.readTree(lines.get(i));
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      lines.add(json.readTree(line));
+    }
+    List<JsonNode> epochs = lines.stream().filter(l -> l.get("type").asText().equals("epoch")).toList();
+    List<JsonNode> rounds = lines.stream().filter(l -> l.get("type").asText().equals("round")).toList();
+    assertThat(epochs).hasSize(6);
+    for (int i = 0; i < epochs.size(); i++) {
+      JsonNode line = epochs.get(i);
       assertThat(line.get("epoch").asInt()).isEqualTo(i + 1);
       assertThat(line.get("trainLoss").asDouble()).isPositive();
       assertThat(line.get("validationLoss").asDouble()).isPositive();
@@ -79,6 +84,11 @@ class TrainSampleIT {
       assertThat(line.get("examplesPerSecond").asDouble()).isPositive();
       assertThat(line.get("seconds").asDouble()).isPositive();
     }
+    // 5,400 examples, 2 workers x 32 x 5 per round: about 17 rounds an epoch, each fitting minibatches.
+    assertThat(rounds.size()).isBetween(6 * 10, 6 * 30);
+    assertThat(rounds).allMatch(r -> r.get("minibatches").asLong() > 0 && r.get("trainLoss").asDouble() > 0);
+    long examples = rounds.stream().filter(r -> r.get("epoch").asInt() == 2).mapToLong(r -> r.get("examples").asLong()).sum();
+    assertThat(examples).isBetween(5000L, 5500L);
     assertThat(console).contains("epoch 6/6");
   }
 
