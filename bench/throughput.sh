@@ -35,9 +35,11 @@ import json, re, sys, platform, os
 out, conf, epochs = sys.argv[1:]
 plain = [l for l in open(f"{out}/plain.txt") if l.startswith("epoch")]
 plain_rate = float(re.search(r"examples/s ([0-9.]+)", plain[-1]).group(1))
-rows = [("plain DL4J, one JVM (ND4J default threads)", plain_rate, plain_rate)]
+plain_first = float(re.search(r"examples/s ([0-9.]+)", plain[0]).group(1))
+rows = [("plain DL4J, one JVM (ND4J default threads)", plain_rate, plain_first)]
 for master in ("local[1]", "local[2]"):
     lines = [json.loads(l) for l in open(f"{out}/run-{master}/metrics.jsonl")]
+    lines = [l for l in lines if l.get("type") == "epoch"]
     rows.append((f"sparktrain {master}", lines[-1]["examplesPerSecond"], lines[0]["examplesPerSecond"]))
 table = [f"Job `{conf}`, {epochs} epochs each, {os.cpu_count()} cores; examples/s of the last epoch "
          f"(first epoch in brackets: sparktrain exports the minibatches in it).", "",

@@ -29,10 +29,11 @@ final class ConsoleProgress implements EpochListener, io.sparktrain.train.RoundL
       return;
     }
     int done = (int) Math.round(WIDTH * Math.min(1.0, r.round() / (double) r.roundsInEpoch()));
-    double rate = r.epochSeconds() > 0 ? r.examples() / Math.max(r.seconds(), 1e-9) : 0;
+    double rate = r.epochExamples() / Math.max(r.epochSeconds(), 1e-9);
     double eta = r.epochSeconds() / r.round() * Math.max(0, r.roundsInEpoch() - r.round());
-    out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] round %d/%d  %.0f ex/s  loss %.4f  ETA %.0f s   ", r.epoch(),
-        totalEpochs, "#".repeat(done), ".".repeat(WIDTH - done), r.round(), r.roundsInEpoch(), rate, r.meanLoss(), eta);
+    out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] round %d/%d, %d minibatches  %.0f ex/s  loss %.4f  ETA %.0f s   ",
+        r.epoch(), totalEpochs, "#".repeat(done), ".".repeat(WIDTH - done), r.round(), r.roundsInEpoch(),
+        r.epochMinibatches(), rate, r.meanLoss(), eta);
     out.flush();
     barShown = true;
   }

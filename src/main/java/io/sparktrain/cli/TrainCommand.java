@@ -27,6 +27,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Spark master, e.g. local[2]. Default: the one spark-submit sets, else spark.master in the job.")
   String master;
 
+  @Option(names = "--ui-url", paramLabel = "URL",
+      description = "Send the workers' training statistics live to a DL4J UI server, e.g. http://host:9000.")
+  String uiUrl;
+
   @Option(names = "--dry-run",
       description = "Check the config and arguments, print what would run, and exit without starting Spark.")
   boolean dryRun;
@@ -34,6 +38,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobConfig job = jobOptions.load();
+    if (uiUrl != null) {
+      io.sparktrain.config.Check.that(uiUrl.matches("https?://[^/\\s]+(/\\S*)?"), "--ui-url",
+          "expected the address of a DL4J UI server such as http://host:9000, found '" + uiUrl + "'");
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
       out.printf(Locale.ROOT, "dry run: job %s is valid%n  data: %s %s (test: %s)%n  model: %d layers, %s lr %s%n"
@@ -47,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK.code();
     }
-    TrainingRun.Result result = new TrainingRun(job, output, master, out).execute();
+    TrainingRun.Result result = new TrainingRun(job, output, master, out).withUiUrl(uiUrl).execute();
     out.printf(Locale.ROOT, "test accuracy %.4f on %d examples; run directory: %s%n",
         result.testAccuracy(), result.testExamples(), result.runDirectory());
     out.flush();

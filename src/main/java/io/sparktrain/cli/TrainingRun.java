@@ -37,12 +37,19 @@ public final class TrainingRun {
   private final String output;
   private final String master;
   private final PrintWriter out;
+  private String uiUrl;
 
   public TrainingRun(JobConfig job, String output, String master, PrintWriter out) {
     this.job = job;
     this.output = output;
     this.master = master;
     this.out = out;
+  }
+
+  /** Sends the workers' statistics to a DL4J UI server while training. */
+  public TrainingRun withUiUrl(String url) {
+    this.uiUrl = url;
+    return this;
   }
 
   public Result execute() {
@@ -72,7 +79,7 @@ public final class TrainingRun {
     };
     TrainedModel model;
     try {
-      model = new Trainer(sc, job, exportDir).train(data, listeners, round -> {
+      model = new Trainer(sc, job, exportDir, uiUrl).train(data, listeners, round -> {
         metrics.roundDone(round);
         console.roundDone(round);
       });
@@ -91,6 +98,9 @@ public final class TrainingRun {
     Map<String, Object> sparkInfo = new LinkedHashMap<>();
     sparkInfo.put("master", sc.master());
     sparkInfo.put("defaultParallelism", sc.defaultParallelism());
+    // Block managers, less the driver's own outside local mode.
+    int blockManagers = sc.sc().getExecutorMemoryStatus().size();
+    sparkInfo.put("executors", sc.isLocal() ? 1 : Math.max(0, blockManagers - 1));
     sparkInfo.put("applicationId", sc.sc().applicationId());
     sparkInfo.put("taskCpus", sc.getConf().get("spark.task.cpus", "1"));
     Summary.Context context = new Summary.Context(job, data, model, timings, sparkInfo,

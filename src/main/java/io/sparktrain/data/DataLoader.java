@@ -85,7 +85,19 @@ public final class DataLoader {
     long testCount = test.count();
     all.unpersist(false);
     check(config, trainCount, validationCount, testCount);
-    return new Splits(train, validation, test, trainCount, validationCount, testCount, shape, scaler, featureNames);
+    Map<Integer, Long> perClass = train.map(Example::label).countByValue();
+    List<Long> trainClassCounts = new ArrayList<>();
+    for (int c = 0; c < config.numClasses(); c++) {
+      trainClassCounts.add(perClass.getOrDefault(c, 0L));
+    }
+    for (int c = 0; c < config.numClasses(); c++) {
+      if (trainClassCounts.get(c) == 0) {
+        throw new DataException(config.train() + ": class " + c + " (" + config.className(c) + ") has no training"
+            + " examples; check data.numClasses, the labels, or the split (data.validationFraction)");
+      }
+    }
+    return new Splits(train, validation, test, trainCount, validationCount, testCount, shape, scaler, featureNames,
+        List.copyOf(trainClassCounts));
   }
 
   private static JavaRDD<Example> idxExamples(JavaSparkContext sc, IdxReader.IdxImages images, int partitions) {

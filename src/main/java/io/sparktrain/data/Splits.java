@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaRDD;
  * The examples of one job after loading, splitting and scaling, cached in Spark.
  *
  * @param featureNames the CSV feature column names; empty for images
+ * @param trainClassCounts training examples per class, in label order
  */
 public record Splits(
     JavaRDD<Example> train,
@@ -17,7 +18,8 @@ public record Splits(
     long testCount,
     Shape shape,
     FeatureScaler scaler,
-    List<String> featureNames) {
+    List<String> featureNames,
+    List<Long> trainClassCounts) {
 
   public void unpersist() {
     train.unpersist(false);

@@ -102,14 +102,17 @@ public final class HtmlReport {
 
   private static void learningRate(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
     double lr = s.at("/training/learningRate").asDouble(Double.NaN);
-    List<Integer> epochs = new ArrayList<>();
+    List<Integer> rounds = new ArrayList<>();
     List<Double> values = new ArrayList<>();
-    for (JsonNode m : epochMetrics(metrics)) {
-      epochs.add(m.path("epoch").asInt());
-      values.add(m.hasNonNull("learningRate") ? m.get("learningRate").asDouble() : lr);
+    for (JsonNode m : metrics) {
+      if ("round".equals(m.path("type").asText())) {
+        rounds.add(rounds.size() + 1);
+        values.add(m.hasNonNull("learningRate") ? m.get("learningRate").asDouble() : lr);
+      }
     }
     h.append("<section id=\"learning-rate\"><h2>Learning rate</h2>\n<div class=\"chart\" id=\"chart-lr\">")
-        .append(Charts.line("Learning rate per epoch", "epoch", "learning rate", epochs, Map.of("learning rate", values), true))
+        .append(Charts.line("Learning rate per averaging round", "round", "learning rate", rounds,
+            Map.of("learning rate", values), true))
         .append("</div><p class=\"note\">").append(esc(s.at("/training/updater").asText("")))
         .append(" with a constant learning rate of ").append(esc(s.at("/training/learningRate").asText("?")))
         .append("; no schedule, plateau cut or divergence recovery happened.</p></section>\n");
@@ -173,15 +176,24 @@ public final class HtmlReport {
         + " / " + d.at("/sizes/test").asLong());
     row(h, "normalisation", d.path("normalization").toString());
     row(h, "rejected records", "none: any bad record stops the run before training (exit code 3)");
-    h.append("</table>\n<h3>Class balance of the test set</h3><table><tr><th>class</th><th>examples</th><th>share</th></tr>");
-    long total = 0;
+    h.append("</table>\n<h3>Class balance</h3><table><tr><th>class</th><th>training examples</th><th>share</th>"
+        + "<th>test examples</th><th>share</th></tr>");
+    long trainTotal = 0;
+    long testTotal = 0;
     for (JsonNode c : s.at("/test/perClass")) {
-      total += c.path("support").asLong();
+      testTotal += c.path("support").asLong();
     }
+    for (JsonNode n : d.path("trainClassCounts")) {
+      trainTotal += n.asLong();
+    }
+    int i = 0;
     for (JsonNode c : s.at("/test/perClass")) {
-      long n = c.path("support").asLong();
-      h.append("<tr><td>").append(esc(c.path("name").asText())).append("</td><td>").append(n).append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.1f%%", total == 0 ? 0 : 100.0 * n / total)).append("</td></tr>");
+      long test = c.path("support").asLong();
+      JsonNode trainCount = d.path("trainClassCounts").path(i++);
+      h.append("<tr><td>").append(esc(c.path("name").asText())).append("</td><td>")
+          .append(trainCount.isNumber() ? trainCount.asLong() : "–").append("</td><td>")
+          .append(trainCount.isNumber() ? share(trainCount.asLong(), trainTotal) : "–").append("</td><td>")
+          .append(test).append("</td><td>").append(share(test, testTotal)).append("</td></tr>");
     }
     h.append("</table></section>\n");
   }
@@ -189,15 +201,26 @@ public final class HtmlReport {
   private static void timings(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
     List<Integer> epochs = new ArrayList<>();
     Map<String, List<Double>> parts = new LinkedHashMap<>();
-    parts.put("training (broadcast, worker fits, averaging)", new ArrayList<>());
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put("workerFit", "fit on the workers");
+    names.put("broadcast", "parameter broadcast");
+    names.put("averaging", "averaging");
+    names.put("data", "data (export, count, split)");
+    names.values().forEach(n -> parts.put(n, new ArrayList<>()));
+    parts.put("training, all", new ArrayList<>());
     parts.put("validation", new ArrayList<>());
     for (JsonNode m : epochMetrics(metrics)) {
       epochs.add(m.path("epoch").asInt());
-      parts.get("training (broadcast, worker fits, averaging)").add(num(m.get("trainSeconds")));
+      names.forEach((key, name) -> parts.get(name).add(num(m.at("/trainTime/" + key))));
+      parts.get("training, all").add(num(m.get("trainSeconds")));
       parts.get("validation").add(num(m.get("validationSeconds")));
     }
+    parts.values().removeIf(v -> v.stream().allMatch(x -> x == null));
     h.append("<section id=\"time\"><h2>Time</h2><div class=\"chart\" id=\"chart-time\">")
-        .append(Charts.line("Seconds per epoch", "epoch", "seconds", epochs, parts, false)).append("</div><table>");
+        .append(Charts.line("Seconds per epoch", "epoch", "seconds", epochs, parts, false)).append("</div>")
+        .append("<p class=\"note\">From dl4j-spark's training statistics; worker times are divided by the number of"
+            + " workers to read as wall-clock time. The parts need not add up to the total: scheduling and task"
+            + " start-up are in none of them.</p><table>");
     for (Iterator<Map.Entry<String, JsonNode>> it = s.path("timings").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       row(h, e.getKey(), String.format(Locale.ROOT, "%.1f", e.getValue().asDouble()));
@@ -211,6 +234,7 @@ public final class HtmlReport {
     row(h, "git commit", s.path("gitCommit").asText());
     row(h, "Spark master", s.at("/spark/master").asText());
     row(h, "parallelism", s.at("/spark/defaultParallelism").asText());
+    row(h, "executors", s.at("/spark/executors").asText());
     row(h, "application", s.at("/spark/applicationId").asText());
     for (Iterator<Map.Entry<String, JsonNode>> it = s.path("versions").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -221,6 +245,10 @@ public final class HtmlReport {
 
   private static List<JsonNode> epochMetrics(List<JsonNode> metrics) {
     return metrics.stream().filter(m -> "epoch".equals(m.path("type").asText())).toList();
+  }
+
+  private static String share(long n, long total) {
+    return String.format(Locale.ROOT, "%.1f%%", total == 0 ? 0 : 100.0 * n / total);
   }
 
   private static void row(StringBuilder h, String key, String value) {

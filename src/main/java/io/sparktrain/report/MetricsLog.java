@@ -49,6 +49,9 @@ public final class MetricsLog implements EpochListener, io.sparktrain.train.Roun
     line.put("seconds", Json.num(m.seconds()));
     line.put("trainSeconds", Json.num(m.trainSeconds()));
     line.put("validationSeconds", Json.num(m.validationSeconds()));
+    Map<String, Object> parts = new LinkedHashMap<>();
+    m.trainTime().forEach((k, v) -> parts.put(k, Json.num(v)));
+    line.put("trainTime", parts);
     line.put("time", Instant.now().toString());
     lines.append(Json.line(line)).append('\n');
     run.write(FILE, lines.toString());

@@ -121,6 +121,7 @@ public final class Summary {
     sizes.put("validation", data.validationCount());
     sizes.put("test", data.testCount());
     out.put("sizes", sizes);
+    out.put("trainClassCounts", data.trainClassCounts());
     out.put("split", config.hasTestSet()
         ? Map.of("validationFraction", config.validationFraction(), "test", "separate test set")
         : Map.of("validationFraction", config.validationFraction(), "testFraction", config.testFraction()));

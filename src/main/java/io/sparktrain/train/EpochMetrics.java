@@ -5,6 +5,8 @@ package io.sparktrain.train;
  *
  * @param trainLoss the mean minibatch loss the workers reported in the epoch's last averaging round
  * @param examplesPerSecond training examples divided by the training time of the epoch
+ * @param trainTime where the training seconds went (workerFit, broadcast, averaging, data), from
+ *     dl4j-spark's training statistics; empty when they were not available
  */
 public record EpochMetrics(
     int epoch,
@@ -13,7 +15,12 @@ public record EpochMetrics(
     double validationAccuracy,
     double examplesPerSecond,
     double trainSeconds,
-    double validationSeconds) {
+    double validationSeconds,
+    java.util.Map<String, Double> trainTime) {
+
+  public EpochMetrics {
+    trainTime = java.util.Map.copyOf(trainTime);
+  }
 
   public double seconds() {
     return trainSeconds + validationSeconds;

@@ -5,4 +5,4 @@ package io.sparktrain.train;
  * and their mean minibatch loss.
  */
 public record RoundMetrics(int epoch, int round, int roundsInEpoch, long minibatches, long examples, double meanLoss,
-    double seconds, double epochSeconds) {}
+    double seconds, double epochSeconds, long epochMinibatches, long epochExamples) {}

@@ -26,6 +26,8 @@ final class RoundTracker extends SparkListener {
   private double seenLoss;
   private long lastEnd;
   private long epochStart;
+  private long epochMinibatches;
+  private long epochExamples;
 
   RoundTracker(JavaSparkContext sc) {
     minibatches = sc.sc().longAccumulator("sparktrain minibatches");
@@ -46,6 +48,8 @@ final class RoundTracker extends SparkListener {
     this.epoch = epoch;
     this.expectedRounds = expectedRounds;
     this.round = 0;
+    this.epochMinibatches = 0;
+    this.epochExamples = 0;
     this.epochStart = System.nanoTime();
     this.lastEnd = epochStart;
   }
@@ -63,8 +67,10 @@ final class RoundTracker extends SparkListener {
     seenLoss = lossSum.value();
     long now = System.nanoTime();
     round++;
+    epochMinibatches += batches;
+    epochExamples += n;
     RoundMetrics m = new RoundMetrics(epoch, round, Math.max(expectedRounds, round), batches, n, loss,
-        (now - lastEnd) / 1e9, (now - epochStart) / 1e9);
+        (now - lastEnd) / 1e9, (now - epochStart) / 1e9, epochMinibatches, epochExamples);
     lastEnd = now;
     for (RoundListener l : listeners) {
       l.roundDone(m);

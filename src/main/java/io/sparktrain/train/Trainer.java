@@ -10,10 +10,13 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.core.storage.impl.RemoteUIStatsStorageRouter;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -35,12 +38,19 @@ public final class Trainer {
   private final JavaSparkContext sc;
   private final JobConfig job;
   private final String exportDirectory;
+  private final String uiUrl;
 
   /** @param exportDirectory where minibatches are exported (the export approach), or null for the direct approach */
   public Trainer(JavaSparkContext sc, JobConfig job, String exportDirectory) {
+    this(sc, job, exportDirectory, null);
+  }
+
+  /** @param uiUrl a DL4J UI server that receives the workers' statistics live, or null */
+  public Trainer(JavaSparkContext sc, JobConfig job, String exportDirectory, String uiUrl) {
     this.sc = sc;
     this.job = job;
     this.exportDirectory = exportDirectory;
+    this.uiUrl = uiUrl;
   }
 
   public TrainedModel train(Splits data, EpochListener listener, RoundListener roundListener) {
@@ -49,7 +59,13 @@ public final class Trainer {
     RoundTracker rounds = new RoundTracker(sc);
     rounds.addListener(roundListener);
     try {
-      return train(data, listener, rounds, new SparkDl4jMultiLayer(sc, conf, trainingMaster(job.train(), job.seed(), rounds)));
+      SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf, trainingMaster(job.train(), job.seed(), rounds));
+      if (uiUrl != null) {
+        // Workers collect DL4J's statistics; the driver forwards them to the UI server over HTTP.
+        net.setListeners(new RemoteUIStatsStorageRouter(uiUrl),
+            List.<TrainingListener>of(new StatsListener(null)));
+      }
+      return train(data, listener, rounds, net);
     } finally {
       rounds.close(sc);
     }
@@ -71,6 +87,8 @@ public final class Trainer {
       labels.add(job.data().className(i));
     }
     List<EpochMetrics> epochs = new ArrayList<>();
+    net.setCollectTrainingStats(true);
+    TimeBreakdown breakdown = new TimeBreakdown();
     long started = System.nanoTime();
     for (int epoch = 1; epoch <= t.epochs(); epoch++) {
       sc.setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + t.epochs() + ": training", false);
@@ -84,7 +102,8 @@ public final class Trainer {
       double validationLoss = net.calculateScore(validation, true, EVAL_BATCH);
       Evaluation eval = net.evaluate(validation, labels, EVAL_BATCH);
       EpochMetrics m = new EpochMetrics(epoch, trainLoss, validationLoss, eval.accuracy(),
-          data.trainCount() / Math.max(trainSeconds, 1e-9), trainSeconds, seconds(t1));
+          data.trainCount() / Math.max(trainSeconds, 1e-9), trainSeconds, seconds(t1),
+          breakdown.next(net.getSparkTrainingStats(), workers));
       epochs.add(m);
       listener.epochDone(m, t.epochs());
     }

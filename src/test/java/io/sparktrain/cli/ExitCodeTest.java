@@ -77,6 +77,13 @@ class ExitCodeTest {
   }
 
   @Test
+  void main_badUiUrl_exit2() {
+    String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--ui-url", "ftp:/x", "--dry-run");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("--ui-url: expected the address of a DL4J UI server such as http://host:9000");
+  }
+
+  @Test
   void main_help_listsTrain() {
     String[] r = run("--help");
     assertThat(r[0]).isEqualTo("0");

@@ -129,6 +129,21 @@ class CsvSourceTest {
   }
 
   @Test
+  void load_classWithoutExamples_clearError() throws IOException {
+    StringBuilder rows = new StringBuilder("a,y\n");
+    for (int i = 0; i < 40; i++) {
+      rows.append(i).append(',').append(i % 2).append('\n');
+    }
+    String uri = csv("three.csv", rows.toString());
+    io.sparktrain.config.DataConfig config = new io.sparktrain.config.DataConfig("csv", uri, "", "", "", 0.2, 0.2, 3,
+        List.of("zero", "one", "two"), "none", 255, 2, byName);
+    assertThatThrownBy(() -> DataLoader.load(spark, config, 1))
+        .isInstanceOf(DataException.class)
+        .hasMessage(uri + ": class 2 (two) has no training examples; check data.numClasses, the labels, or the split"
+            + " (data.validationFraction)");
+  }
+
+  @Test
   void read_missingFile_namesIt() {
     String uri = dir.resolve("missing.csv").toString();
     assertThatThrownBy(() -> CsvSource.read(spark, uri, byName, 2))

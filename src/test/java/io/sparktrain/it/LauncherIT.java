@@ -56,6 +56,32 @@ class LauncherIT {
   }
 
   @Test
+  void uiUrl_routesWorkerStatisticsToTheUiServer() throws Exception {
+    java.util.List<String> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    // Stands in for the DL4J UI server's remote receiver: records what arrives, answers 200.
+    server.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      posts.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + body);
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      Processes.Result r = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output",
+          dir.resolve("ui-run").toString(), "--set", "train.epochs=4", "--set", "spark.conf.spark.ui.enabled=false",
+          "--ui-url", "http://127.0.0.1:" + server.getAddress().getPort());
+      assertThat(r.code()).as(r.out()).isZero();
+      assertThat(posts).as("statistics posted to the UI server").isNotEmpty();
+      assertThat(posts).allMatch(p -> p.startsWith("POST /remoteReceive "));
+      assertThat(String.join("\n", posts)).contains("StatsListener");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void missingInput_exit3NamingTheFile() throws Exception {
     Processes.Result r = launch("train", "--config", "conf/fashion-mnist-sample.conf", "--output", dir.resolve("x").toString(),
         "--set", "data.train=sample-data/fashion-mnist/missing-images.gz", "--set", "spark.conf.spark.ui.enabled=false");
