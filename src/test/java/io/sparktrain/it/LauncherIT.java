@@ -75,7 +75,10 @@ class LauncherIT {
       assertThat(r.code()).as(r.out()).isZero();
       assertThat(posts).as("statistics posted to the UI server").isNotEmpty();
       assertThat(posts).allMatch(p -> p.startsWith("POST /remoteReceive "));
-      assertThat(String.join("\n", posts)).contains("StatsListener");
+      // DL4J's remote format: JSON envelopes around SBE-encoded records, first the session's metadata and
+      // the workers' static information, then updates.
+      assertThat(String.join("\n", posts)).contains("\"type\":\"MetaData\"").contains("\"type\":\"StaticInfo\"")
+          .contains("SbeStatsInitializationReport").contains("\"type\":\"Update\"");
     } finally {
       server.stop(0);
     }
