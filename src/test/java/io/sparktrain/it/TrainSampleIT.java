@@ -74,7 +74,7 @@ class TrainSampleIT {
     }
     List<JsonNode> epochs = lines.stream().filter(l -> l.get("type").asText().equals("epoch")).toList();
     List<JsonNode> rounds = lines.stream().filter(l -> l.get("type").asText().equals("round")).toList();
-    assertThat(epochs).hasSize(6);
+    assertThat(epochs).hasSize(8);
     for (int i = 0; i < epochs.size(); i++) {
       JsonNode line = epochs.get(i);
       assertThat(line.get("epoch").asInt()).isEqualTo(i + 1);
@@ -85,11 +85,11 @@ class TrainSampleIT {
       assertThat(line.get("seconds").asDouble()).isPositive();
     }
     // 5,400 examples, 2 workers x 32 x 5 per round: about 17 rounds an epoch, each fitting minibatches.
-    assertThat(rounds.size()).isBetween(6 * 10, 6 * 30);
+    assertThat(rounds.size()).isBetween(8 * 10, 8 * 30);
     assertThat(rounds).allMatch(r -> r.get("minibatches").asLong() > 0 && r.get("trainLoss").asDouble() > 0);
     long examples = rounds.stream().filter(r -> r.get("epoch").asInt() == 2).mapToLong(r -> r.get("examples").asLong()).sum();
     assertThat(examples).isBetween(5000L, 5500L);
-    assertThat(console).contains("epoch 6/6");
+    assertThat(console).contains("epoch 8/8");
   }
 
   @Test
