@@ -33,14 +33,9 @@ public enum ExitCode {
   /** The exit code for a failure: the first cause in the chain that is one of ours decides. */
   public static ExitCode of(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConfigException || t instanceof CommandLine.ParameterException) {
-        return BAD_CONFIG;
-      }
-      if (t instanceof DataException) {
-        return BAD_DATA;
-      }
-      if (t instanceof io.sparktrain.publish.GateRefusedException) {
-        return GATE_REFUSED;
+      ExitCode code = ownCode(t);
+      if (code != null) {
+        return code;
       }
     }
     return FAILURE;
@@ -49,11 +44,24 @@ public enum ExitCode {
   /** The message to show for a failure: ours as it is, anything else with its type. */
   public static String message(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConfigException || t instanceof DataException
-          || t instanceof io.sparktrain.publish.GateRefusedException) {
+      if (ownCode(t) != null && !(t instanceof CommandLine.ParameterException)) {
         return t.getMessage();
       }
     }
     return failure.getClass().getName() + ": " + failure.getMessage();
+  }
+
+  /** The code of one of the project's own failures, or null for anything else. */
+  private static ExitCode ownCode(Throwable t) {
+    if (t instanceof ConfigException || t instanceof CommandLine.ParameterException) {
+      return BAD_CONFIG;
+    }
+    if (t instanceof DataException) {
+      return BAD_DATA;
+    }
+    if (t instanceof io.sparktrain.publish.GateRefusedException) {
+      return GATE_REFUSED;
+    }
+    return null;
   }
 }

@@ -107,19 +107,6 @@ final class ConfigReader {
     }
   }
 
-  /** One of {@code allowed} (case-insensitive), returned in lower case. */
-  String choice(String path, List<String> allowed) {
-    return choice(path, allowed, string(path));
-  }
-
-  String choice(String path, List<String> allowed, String text) {
-    String value = text.toLowerCase(Locale.ROOT);
-    if (!allowed.contains(value)) {
-      throw new ConfigException(key(path), "must be one of " + String.join(", ", allowed) + ", found '" + text + "'");
-    }
-    return value;
-  }
-
   List<String> stringList(String path) {
     require(path);
     try {

@@ -25,16 +25,12 @@ public final class FeatureScaler implements Serializable {
   public static FeatureScaler fit(DataConfig config, JavaRDD<Example> train, int featureCount) {
     switch (config.normalization()) {
       case "scale":
-        return new FeatureScaler("scale", null, null).withConstant((float) (1.0 / config.scaleMax()));
+        return new FeatureScaler("scale", null, new float[] {(float) (1.0 / config.scaleMax())});
       case "standardize":
         return standardize(train, featureCount);
       default:
         return new FeatureScaler("none", null, null);
     }
-  }
-
-  private FeatureScaler withConstant(float factor) {
-    return new FeatureScaler(kind, null, new float[] {factor});
   }
 
   private static FeatureScaler standardize(JavaRDD<Example> train, int n) {

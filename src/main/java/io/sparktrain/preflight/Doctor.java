@@ -229,7 +229,7 @@ public final class Doctor {
     }
   }
 
-  Verdict credentials() throws IOException {
+  Verdict credentials() {
     List<String> uris = new ArrayList<>();
     if (target.job() != null) {
       DataConfig d = target.job().data();

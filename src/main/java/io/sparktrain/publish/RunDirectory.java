@@ -31,12 +31,10 @@ public final class RunDirectory {
 
   /** Creates the folder; refuses one that already holds a finished run, so no result is overwritten. */
   public static RunDirectory create(String uri, Configuration conf) {
-    Path path = new Path(uri);
     try {
-      FileSystem fs = path.getFileSystem(conf);
-      // No .crc side files next to the run's files (Hadoop's local file system writes them by default).
-      fs.setWriteChecksum(false);
-      Path qualified = fs.makeQualified(path);
+      RunDirectory dir = at(uri, conf);
+      FileSystem fs = dir.fs;
+      Path qualified = dir.root;
       if (fs.exists(new Path(qualified, "summary.json")) || fs.exists(new Path(qualified, "model.zip"))) {
         throw new ConfigException("--output", uri + " already holds a run (summary.json or model.zip); "
             + "choose a new folder so no result is overwritten");
@@ -47,7 +45,7 @@ public final class RunDirectory {
       if (!fs.mkdirs(qualified)) {
         throw new ConfigException("--output", "cannot create the folder " + uri);
       }
-      return new RunDirectory(fs, qualified);
+      return dir;
     } catch (IOException e) {
       throw new ConfigException("--output", "cannot create the run folder " + uri + ": " + e.getMessage(), e);
     }
@@ -55,18 +53,23 @@ public final class RunDirectory {
 
   /** An existing run folder, to add or replace files in (e.g. a rebuilt report). */
   public static RunDirectory open(String uri, Configuration conf) {
-    Path path = new Path(uri);
     try {
-      FileSystem fs = path.getFileSystem(conf);
-      fs.setWriteChecksum(false);
-      Path qualified = fs.makeQualified(path);
-      if (!fs.exists(qualified) || !fs.getFileStatus(qualified).isDirectory()) {
+      RunDirectory dir = at(uri, conf);
+      if (!dir.fs.exists(dir.root) || !dir.fs.getFileStatus(dir.root).isDirectory()) {
         throw new ConfigException("RUN_DIR", uri + " is not a folder");
       }
-      return new RunDirectory(fs, qualified);
+      return dir;
     } catch (IOException e) {
       throw new ConfigException("RUN_DIR", "cannot open " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  private static RunDirectory at(String uri, Configuration conf) throws IOException {
+    Path path = new Path(uri);
+    FileSystem fs = path.getFileSystem(conf);
+    // No .crc side files next to the run's files (Hadoop's local file system writes them by default).
+    fs.setWriteChecksum(false);
+    return new RunDirectory(fs, fs.makeQualified(path));
   }
 
   /** The run folder as a fully qualified URI. */

@@ -40,12 +40,10 @@ public final class Trainer {
   private final String exportDirectory;
   private final String uiUrl;
 
-  /** @param exportDirectory where minibatches are exported (the export approach), or null for the direct approach */
-  public Trainer(JavaSparkContext sc, JobConfig job, String exportDirectory) {
-    this(sc, job, exportDirectory, null);
-  }
-
-  /** @param uiUrl a DL4J UI server that receives the workers' statistics live, or null */
+  /**
+   * @param exportDirectory where minibatches are exported (the export approach), or null for the direct approach
+   * @param uiUrl a DL4J UI server that receives the workers' statistics live, or null
+   */
   public Trainer(JavaSparkContext sc, JobConfig job, String exportDirectory, String uiUrl) {
     this.sc = sc;
     this.job = job;
