@@ -1,6 +1,5 @@
 package io.sparktrain.cli;
 
-import io.sparktrain.train.EpochListener;
 import io.sparktrain.train.EpochMetrics;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -10,7 +9,7 @@ import java.util.Locale;
  * examples/s, the last round's loss, ETA); then, terminal or log, one line per epoch with the losses,
  * validation accuracy, the generalisation gap, speed and time.
  */
-final class ConsoleProgress implements EpochListener, io.sparktrain.train.RoundListener {
+final class ConsoleProgress implements io.sparktrain.train.TrainingEvents {
   private static final int WIDTH = 24;
   private final PrintWriter out;
   private final boolean terminal;
@@ -39,15 +38,34 @@ final class ConsoleProgress implements EpochListener, io.sparktrain.train.RoundL
   }
 
   @Override
-  public synchronized void epochDone(EpochMetrics m, int totalEpochs) {
+  public synchronized void diagnosis(io.sparktrain.health.Diagnosis d) {
+    clearBar();
+    out.println((d.kind().equals("plateau") ? "schedule: " : "health: ") + d.message());
+    out.flush();
+  }
+
+  @Override
+  public synchronized void recovery(io.sparktrain.train.Recovery r) {
+    clearBar();
+    out.printf(Locale.ROOT, "guard: epoch %d, round %d diverged (%s): restored the last good parameters, "
+        + "learning rate %.3g -> %.3g%n", r.epoch(), r.round(), r.reason(), r.learningRateBefore(), r.learningRateAfter());
+    out.flush();
+  }
+
+  private void clearBar() {
     if (barShown) {
       out.print("\r" + " ".repeat(100) + "\r");
       barShown = false;
     }
+  }
+
+  @Override
+  public synchronized void epochDone(EpochMetrics m, int totalEpochs) {
+    clearBar();
     out.printf(Locale.ROOT,
-        "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.4f  gap %+.4f  %.0f ex/s  %.1f s%n",
+        "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.4f  gap %+.4f  lr %.3g  %.0f ex/s  %.1f s%n",
         m.epoch(), totalEpochs, m.trainLoss(), m.validationLoss(), m.validationAccuracy(),
-        m.validationLoss() - m.trainLoss(), m.examplesPerSecond(), m.seconds());
+        m.validationLoss() - m.trainLoss(), m.learningRate(), m.examplesPerSecond(), m.seconds());
     out.flush();
   }
 }

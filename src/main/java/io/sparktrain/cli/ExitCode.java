@@ -59,6 +59,9 @@ public enum ExitCode {
     if (t instanceof DataException) {
       return BAD_DATA;
     }
+    if (t instanceof io.sparktrain.train.DivergedException) {
+      return DIVERGED;
+    }
     if (t instanceof io.sparktrain.publish.GateRefusedException) {
       return GATE_REFUSED;
     }

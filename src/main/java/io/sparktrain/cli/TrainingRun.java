@@ -11,7 +11,16 @@ import io.sparktrain.report.Json;
 import io.sparktrain.report.MetricsLog;
 import io.sparktrain.report.ReportFiles;
 import io.sparktrain.report.Summary;
-import io.sparktrain.train.EpochListener;
+import io.sparktrain.health.Diagnosis;
+import io.sparktrain.health.LayerHealth;
+import io.sparktrain.report.LrFindFiles;
+import io.sparktrain.train.DivergedException;
+import io.sparktrain.train.EpochMetrics;
+import io.sparktrain.train.Recovery;
+import io.sparktrain.train.RoundMetrics;
+import io.sparktrain.train.TrainingEvents;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import io.sparktrain.train.SparkSessions;
 import io.sparktrain.train.TrainedModel;
 import io.sparktrain.train.Trainer;
@@ -73,22 +82,32 @@ public final class TrainingRun {
     String exportDir = exportDirectory(spark, run);
     MetricsLog metrics = new MetricsLog(run);
     ConsoleProgress console = new ConsoleProgress(out, System.console() != null, job.train().epochs());
-    EpochListener listeners = (m, total) -> {
-      metrics.epochDone(m, total);
-      console.epochDone(m, total);
-    };
+    TrainingEvents events = new Events(metrics, console, run);
     TrainedModel model;
     try {
-      model = new Trainer(sc, job, exportDir, uiUrl).train(data, listeners, round -> {
-        metrics.roundDone(round);
-        console.roundDone(round);
-      });
+      model = new Trainer(sc, job, exportDir, uiUrl).train(data, events);
+    } catch (DivergedException e) {
+      Map<String, Object> failed = new LinkedHashMap<>();
+      failed.put("name", job.name());
+      failed.put("status", "diverged");
+      failed.put("message", e.getMessage());
+      failed.put("startedAt", startedAt);
+      failed.put("finishedAt", Instant.now().toString());
+      if (e.health() != null) {
+        failed.put("health", Summary.health(e.health()));
+      }
+      run.write(Summary.FILE, Json.pretty(failed));
+      throw e;
     } finally {
       if (exportDir != null) {
         run.deleteQuietly(exportDir);
       }
     }
     run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
+    run.deleteQuietly(run.resolve(CHECKPOINT));
+    if (model.health().lrFind() != null) {
+      LrFindFiles.write(run, model.health().lrFind());
+    }
 
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("loadSeconds", loadSeconds);
@@ -116,6 +135,80 @@ public final class TrainingRun {
     out.printf(Locale.ROOT, "report: %s%n", run.resolve(HtmlReport.FILE));
     data.unpersist();
     return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
+  }
+
+  /** The network after the last completed epoch, replaced every epoch; removed once model.zip is written. */
+  static final String CHECKPOINT = "checkpoint.zip";
+
+  /** Sends the trainer's events to metrics.jsonl and the console, and keeps the checkpoint. */
+  private static final class Events implements TrainingEvents {
+    private final MetricsLog metrics;
+    private final ConsoleProgress console;
+    private final RunDirectory run;
+
+    Events(MetricsLog metrics, ConsoleProgress console, RunDirectory run) {
+      this.metrics = metrics;
+      this.console = console;
+      this.run = run;
+    }
+
+    @Override
+    public void epochDone(EpochMetrics m, int total) {
+      metrics.epochDone(m, total);
+      console.epochDone(m, total);
+    }
+
+    @Override
+    public void roundDone(RoundMetrics round) {
+      metrics.roundDone(round);
+      console.roundDone(round);
+    }
+
+    @Override
+    public void roundHealth(int epoch, int round, List<LayerHealth> layers) {
+      metrics.roundHealth(epoch, round, layers);
+    }
+
+    @Override
+    public void diagnosis(Diagnosis d) {
+      metrics.diagnosis(d);
+      console.diagnosis(d);
+    }
+
+    @Override
+    public void recovery(Recovery r) {
+      metrics.recovery(r);
+      console.recovery(r);
+    }
+
+    @Override
+    public void checkpoint(int epoch, MultiLayerNetwork network) {
+      run.write(CHECKPOINT, stream -> ModelSerializer.writeModel(network, stream, true));
+    }
+  }
+
+  /** {@code sparktrain lr-find}: the range test alone; writes lr-find.csv, lr-find.png and lr-find.json. */
+  public io.sparktrain.lrfind.LrCurve findLearningRate() {
+    SparkSession spark = SparkSessions.create(job, master);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunDirectory run = RunDirectory.create(outputUri(), sc.hadoopConfiguration());
+    run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
+    Splits data = DataLoader.load(spark, job.data(), job.seed());
+    out.printf(Locale.ROOT, "lr-find: %d training examples, %d iterations from %.1e to %.1e on %d workers%n",
+        data.trainCount(), job.lrFind().iterations(), job.lrFind().minLearningRate(), job.lrFind().maxLearningRate(),
+        sc.defaultParallelism());
+    out.flush();
+    io.sparktrain.lrfind.LrCurve curve = new Trainer(sc, job, null, null).findLearningRate(data);
+    LrFindFiles.write(run, curve);
+    Map<String, Object> summary = LrFindFiles.summary(curve);
+    summary.put("updater", job.model().updater().type());
+    summary.put("config", job.lrFind());
+    run.write("lr-find.json", Json.pretty(summary));
+    out.println(curve.describe());
+    out.printf(Locale.ROOT, "curve: %s, chart: %s%n", run.resolve(LrFindFiles.CSV), run.resolve(LrFindFiles.PNG));
+    out.flush();
+    data.unpersist();
+    return curve;
   }
 
   private String outputUri() {

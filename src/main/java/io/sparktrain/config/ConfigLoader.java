@@ -156,7 +156,7 @@ public final class ConfigLoader {
     DataConfig data = data(root.at("data"));
     ModelConfig model = model(root.at("model"));
     return new JobConfig(root.string("name"), root.longValue("seed"), root.string("output"), data, model,
-        train(root.at("train")), spark(root.at("spark")), merged);
+        train(root.at("train")), spark(root.at("spark")), health(root.at("health")), lrFind(root.at("lrFind")), merged);
   }
 
   private static DataConfig data(ConfigReader r) {
@@ -186,7 +186,8 @@ public final class ConfigLoader {
     UpdaterSpec updater = new UpdaterSpec(u.string("type").toLowerCase(Locale.ROOT), u.doubleValue("learningRate"),
         u.doubleValue("momentum"));
     return new ModelConfig(layers, r.string("activation").toLowerCase(Locale.ROOT),
-        r.string("weightInit").toLowerCase(Locale.ROOT), r.doubleValue("l2"), updater);
+        r.string("weightInit").toLowerCase(Locale.ROOT), r.doubleValue("l2"), updater,
+        r.string("gradientNormalization").toLowerCase(Locale.ROOT), r.doubleValue("gradientThreshold"));
   }
 
   private static LayerSpec layer(ConfigReader l) {
@@ -210,7 +211,37 @@ public final class ConfigLoader {
   private static TrainConfig train(ConfigReader r) {
     return new TrainConfig(r.intValue("epochs"), r.intValue("batchSizePerWorker"), r.intValue("averagingFrequency"),
         r.intValue("workers"), r.bool("saveUpdater"), r.intValue("workerPrefetchBatches"),
-        r.string("approach").toLowerCase(Locale.ROOT), r.string("exportDirectory"));
+        r.string("approach").toLowerCase(Locale.ROOT), r.string("exportDirectory"),
+        r.string("learningRate").trim().toLowerCase(Locale.ROOT), schedule(r.at("schedule")), guard(r.at("guard")),
+        earlyStopping(r.at("earlyStopping")));
+  }
+
+  private static ScheduleConfig schedule(ConfigReader r) {
+    return new ScheduleConfig(r.string("type").toLowerCase(Locale.ROOT), r.doubleValue("gamma"), r.intValue("stepEpochs"),
+        r.doubleValue("warmupEpochs"), r.doubleValue("minFactor"), r.doubleValue("pctStart"), r.doubleValue("divFactor"),
+        r.doubleValue("finalDivFactor"), r.doubleValue("factor"), r.intValue("patience"), r.doubleValue("minDelta"),
+        r.doubleValue("minLearningRate"));
+  }
+
+  private static GuardConfig guard(ConfigReader r) {
+    return new GuardConfig(r.bool("enabled"), r.doubleValue("spikeFactor"), r.intValue("window"),
+        r.doubleValue("lrFactor"), r.intValue("maxRecoveries"));
+  }
+
+  private static EarlyStoppingConfig earlyStopping(ConfigReader r) {
+    return new EarlyStoppingConfig(r.bool("enabled"), r.string("metric"), r.intValue("patience"),
+        r.doubleValue("minDelta"), r.bool("restoreBest"));
+  }
+
+  private static HealthConfig health(ConfigReader r) {
+    return new HealthConfig(r.bool("enabled"), r.intValue("sampleEvery"), r.intValue("consecutive"),
+        r.doubleValue("vanishingRatio"), r.doubleValue("vanishingRelativeNorm"), r.doubleValue("explodingRatio"),
+        r.doubleValue("explodingGrowth"), r.intValue("growthWindow"), r.doubleValue("deadReluFraction"));
+  }
+
+  private static LrFindConfig lrFind(ConfigReader r) {
+    return new LrFindConfig(r.doubleValue("minLearningRate"), r.doubleValue("maxLearningRate"), r.intValue("iterations"),
+        r.doubleValue("smoothing"), r.doubleValue("divergeFactor"));
   }
 
   private static SparkSettings spark(ConfigReader r) {

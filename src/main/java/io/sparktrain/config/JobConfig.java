@@ -9,7 +9,7 @@ import com.typesafe.config.Config;
  */
 public record JobConfig(
     String name, long seed, String output, DataConfig data, ModelConfig model, TrainConfig train, SparkSettings spark,
-    Config resolved) {
+    HealthConfig health, LrFindConfig lrFind, Config resolved) {
 
   public JobConfig {
     Check.notBlank("name", name, "a job name");

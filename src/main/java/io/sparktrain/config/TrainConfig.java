@@ -11,7 +11,11 @@ public record TrainConfig(
     boolean saveUpdater,
     int workerPrefetchBatches,
     String approach,
-    String exportDirectory) {
+    String exportDirectory,
+    String learningRate,
+    ScheduleConfig schedule,
+    GuardConfig guard,
+    EarlyStoppingConfig earlyStopping) {
 
   public static final List<String> APPROACHES = List.of("export", "direct");
 
@@ -22,5 +26,27 @@ public record TrainConfig(
     Check.range("train.workers", workers, 0, 100_000);
     Check.range("train.workerPrefetchBatches", workerPrefetchBatches, 0, 1_000);
     Check.oneOf("train.approach", approach, APPROACHES);
+    if (!learningRate.isEmpty() && !learningRate.equals(AUTO)) {
+      double lr;
+      try {
+        lr = Double.parseDouble(learningRate);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("train.learningRate",
+            "must be empty (model.updater.learningRate applies), a number or auto, found '" + learningRate + "'");
+      }
+      Check.range("train.learningRate", lr, 0, true, 10);
+    }
+  }
+
+  /** {@code train.learningRate = auto}: the LR range test picks the rate before training. */
+  public static final String AUTO = "auto";
+
+  public boolean autoLearningRate() {
+    return learningRate.equals(AUTO);
+  }
+
+  /** The learning rate to train with when it is not {@code auto}. */
+  public double learningRate(UpdaterSpec updater) {
+    return learningRate.isEmpty() || autoLearningRate() ? updater.learningRate() : Double.parseDouble(learningRate);
   }
 }

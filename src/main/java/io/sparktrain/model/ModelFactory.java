@@ -6,6 +6,7 @@ import io.sparktrain.config.UpdaterSpec;
 import io.sparktrain.data.Shape;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -49,7 +50,9 @@ public final class ModelFactory {
         .l2(model.l2())
         .list();
     for (int i = 0; i < model.layers().size(); i++) {
-      list.layer(i, layer(model.layers().get(i), numClasses));
+      Layer layer = layer(model.layers().get(i), numClasses);
+      applyGradientNormalization(layer, model.layers().get(i), model);
+      list.layer(i, layer);
     }
     list.setInputType(input.image()
         ? InputType.convolutionalFlat(input.height(), input.width(), input.channels())
@@ -70,6 +73,36 @@ public final class ModelFactory {
       case "adagrad" -> new AdaGrad(lr);
       default -> throw new IllegalArgumentException("unknown updater " + spec.type());
     };
+  }
+
+  /** DL4J's mode for a {@code model.gradientNormalization} value other than auto. */
+  static GradientNormalization gradientNormalization(String mode) {
+    return switch (mode) {
+      case "none" -> GradientNormalization.None;
+      case "renormalize-l2-per-layer" -> GradientNormalization.RenormalizeL2PerLayer;
+      case "renormalize-l2-per-param-type" -> GradientNormalization.RenormalizeL2PerParamType;
+      case "clip-element-wise" -> GradientNormalization.ClipElementWiseAbsoluteValue;
+      case "clip-l2-per-layer" -> GradientNormalization.ClipL2PerLayer;
+      case "clip-l2-per-param-type" -> GradientNormalization.ClipL2PerParamType;
+      default -> throw new IllegalArgumentException("unknown gradient normalization " + mode);
+    };
+  }
+
+  /**
+   * auto: clip-l2-per-layer on the layers with weights that gradients can explode through (dense, conv,
+   * output); none on batch normalisation, whose two parameters per unit are scaled by the batch statistics.
+   */
+  private static void applyGradientNormalization(Layer layer, LayerSpec spec, ModelConfig model) {
+    if (!(layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base)) {
+      return;
+    }
+    String mode = model.gradientNormalization();
+    if (mode.equals("auto")) {
+      boolean weighted = spec.type().equals("dense") || spec.type().equals("conv") || spec.type().equals("output");
+      mode = weighted ? "clip-l2-per-layer" : "none";
+    }
+    base.setGradientNormalization(gradientNormalization(mode));
+    base.setGradientNormalizationThreshold(model.gradientThreshold());
   }
 
   static Layer layer(LayerSpec spec, int numClasses) {

@@ -1,18 +1,24 @@
 package io.sparktrain.report;
 
 import io.sparktrain.publish.RunDirectory;
-import io.sparktrain.train.EpochListener;
+import io.sparktrain.health.Diagnosis;
+import io.sparktrain.health.LayerHealth;
+import io.sparktrain.train.Recovery;
+import io.sparktrain.train.TrainingEvents;
+import java.util.ArrayList;
+import java.util.List;
 import io.sparktrain.train.EpochMetrics;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * metrics.jsonl: one JSON object per line, {@code "type": "round"} after every averaging round and
- * {@code "type": "epoch"} after every epoch, rewritten atomically each time so a reader following the
- * run always sees whole lines.
+ * metrics.jsonl: one JSON object per line, rewritten atomically each time so a reader following the
+ * run always sees whole lines. Types: {@code round} after every averaging round, {@code health} (the
+ * round's per-layer gradient health), {@code diagnosis}, {@code recovery} (the divergence guard undid a
+ * round) and {@code epoch} after every epoch.
  */
-public final class MetricsLog implements EpochListener, io.sparktrain.train.RoundListener {
+public final class MetricsLog implements TrainingEvents {
   public static final String FILE = "metrics.jsonl";
   private final RunDirectory run;
   private final StringBuilder lines = new StringBuilder();
@@ -31,9 +37,7 @@ public final class MetricsLog implements EpochListener, io.sparktrain.train.Roun
     line.put("examples", r.examples());
     line.put("trainLoss", Json.num(r.meanLoss()));
     line.put("seconds", Json.num(r.seconds()));
-    line.put("time", Instant.now().toString());
-    lines.append(Json.line(line)).append('\n');
-    run.write(FILE, lines.toString());
+    append(line);
   }
 
   @Override
@@ -52,7 +56,69 @@ public final class MetricsLog implements EpochListener, io.sparktrain.train.Roun
     Map<String, Object> parts = new LinkedHashMap<>();
     m.trainTime().forEach((k, v) -> parts.put(k, Json.num(v)));
     line.put("trainTime", parts);
-    line.put("time", Instant.now().toString());
+    line.put("learningRate", Json.num(m.learningRate()));
+    append(line);
+  }
+
+  @Override
+  public synchronized void roundHealth(int epoch, int round, List<LayerHealth> layers) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "health");
+    line.put("epoch", epoch);
+    line.put("round", round);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (LayerHealth h : layers) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("layer", h.layer() + 1);
+      l.put("type", h.type());
+      l.put("gradientNorm", Json.num(h.gradientNorm()));
+      l.put("log10UpdateRatio", Json.num(h.log10UpdateRatio()));
+      l.put("activationStd", Json.num(h.activationStd()));
+      l.put("deadFraction", Json.num(h.deadFraction()));
+      out.add(l);
+    }
+    line.put("layers", out);
+    append(line);
+  }
+
+  @Override
+  public synchronized void diagnosis(Diagnosis d) {
+    append(diagnosisLine(d));
+  }
+
+  /** A diagnosis as a JSON-ready object (also used in summary.json). */
+  public static Map<String, Object> diagnosisLine(Diagnosis d) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "diagnosis");
+    line.put("kind", d.kind());
+    line.put("epoch", d.epoch());
+    line.put("round", d.round());
+    line.put("layers", d.layers());
+    line.put("measure", d.measure());
+    line.put("value", Json.num(d.value()));
+    line.put("message", d.message());
+    return line;
+  }
+
+  @Override
+  public synchronized void recovery(Recovery r) {
+    append(recoveryLine(r));
+  }
+
+  /** A recovery as a JSON-ready object (also used in summary.json). */
+  public static Map<String, Object> recoveryLine(Recovery r) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "recovery");
+    line.put("epoch", r.epoch());
+    line.put("round", r.round());
+    line.put("reason", r.reason());
+    line.put("learningRateBefore", Json.num(r.learningRateBefore()));
+    line.put("learningRateAfter", Json.num(r.learningRateAfter()));
+    return line;
+  }
+
+  private void append(Map<String, Object> line) {
+    line.putIfAbsent("time", Instant.now().toString());
     lines.append(Json.line(line)).append('\n');
     run.write(FILE, lines.toString());
   }

@@ -6,6 +6,7 @@ import io.sparktrain.config.TrainConfig;
 import io.sparktrain.data.Splits;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.TrainedModel;
+import io.sparktrain.train.TrainingHealth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class Summary {
     out.put("timings", c.timings());
     out.put("data", data(c.job().data(), c.data()));
     out.put("training", training(c.job().train(), c.job().model().updater()));
+    out.put("health", health(c.model().health()));
     out.put("spark", c.spark());
     out.put("versions", c.versions());
     out.put("gitCommit", c.gitCommit());
@@ -77,6 +79,44 @@ public final class Summary {
     matrix.put("labels", names);
     matrix.put("counts", counts);
     out.put("confusionMatrix", matrix);
+    return out;
+  }
+
+  /** What the trainer found and did: diagnoses, guard recoveries, stopping, learning rate. */
+  public static Map<String, Object> health(TrainingHealth h) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Map<String, Object>> diagnoses = new ArrayList<>();
+    h.diagnoses().forEach(d -> {
+      Map<String, Object> line = MetricsLog.diagnosisLine(d);
+      line.remove("type");
+      line.put("rounds", h.roundsFlagged().getOrDefault(d.kind(), 1));
+      diagnoses.add(line);
+    });
+    out.put("diagnoses", diagnoses);
+    out.put("samples", h.healthSamples());
+    List<Map<String, Object>> recoveries = new ArrayList<>();
+    h.recoveries().forEach(r -> {
+      Map<String, Object> line = MetricsLog.recoveryLine(r);
+      line.remove("type");
+      recoveries.add(line);
+    });
+    Map<String, Object> guard = new LinkedHashMap<>();
+    guard.put("recoveries", recoveries.size());
+    guard.put("events", recoveries);
+    out.put("guard", guard);
+    Map<String, Object> stop = new LinkedHashMap<>();
+    stop.put("stoppedBy", h.stoppedBy());
+    stop.put("reason", h.stopReason());
+    stop.put("chosenEpoch", h.bestEpoch());
+    out.put("stopping", stop);
+    Map<String, Object> lr = new LinkedHashMap<>();
+    lr.put("source", h.learningRateSource());
+    lr.put("initial", Json.num(h.initialLearningRate()));
+    lr.put("final", Json.num(h.finalLearningRate()));
+    if (h.lrFind() != null) {
+      lr.put("lrFind", LrFindFiles.summary(h.lrFind()));
+    }
+    out.put("learningRate", lr);
     return out;
   }
 
@@ -142,6 +182,10 @@ public final class Summary {
     out.put("averagingFrequency", t.averagingFrequency());
     out.put("saveUpdater", t.saveUpdater());
     out.put("approach", t.approach());
+    out.put("schedule", t.schedule().type());
+    out.put("guard", t.guard().enabled());
+    out.put("earlyStopping", t.earlyStopping().enabled()
+        ? t.earlyStopping().metric() + ", patience " + t.earlyStopping().patience() : "off");
     return out;
   }
 }

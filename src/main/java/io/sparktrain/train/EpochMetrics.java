@@ -3,7 +3,7 @@ package io.sparktrain.train;
 /**
  * What one epoch measured.
  *
- * @param trainLoss the mean minibatch loss the workers reported in the epoch's last averaging round
+ * @param trainLoss the mean minibatch loss the workers reported over the epoch's kept rounds
  * @param examplesPerSecond training examples divided by the training time of the epoch
  * @param trainTime where the training seconds went (workerFit, broadcast, averaging, data), from
  *     dl4j-spark's training statistics; empty when they were not available
@@ -16,7 +16,8 @@ public record EpochMetrics(
     double examplesPerSecond,
     double trainSeconds,
     double validationSeconds,
-    java.util.Map<String, Double> trainTime) {
+    java.util.Map<String, Double> trainTime,
+    double learningRate) {
 
   public EpochMetrics {
     trainTime = java.util.Map.copyOf(trainTime);

@@ -16,11 +16,23 @@ final class ProgressHook implements TrainingHook {
   private final LongAccumulator minibatches;
   private final LongAccumulator examples;
   private final DoubleAccumulator lossSum;
+  private final LongAccumulator nonFinite;
 
-  ProgressHook(LongAccumulator minibatches, LongAccumulator examples, DoubleAccumulator lossSum) {
+  /** @param nonFinite counts minibatches whose loss was NaN or infinite, kept out of the sum so it stays usable */
+  ProgressHook(LongAccumulator minibatches, LongAccumulator examples, DoubleAccumulator lossSum,
+      LongAccumulator nonFinite) {
     this.minibatches = minibatches;
     this.examples = examples;
     this.lossSum = lossSum;
+    this.nonFinite = nonFinite;
+  }
+
+  private void addLoss(double loss) {
+    if (Double.isFinite(loss)) {
+      lossSum.add(loss);
+    } else {
+      nonFinite.add(1);
+    }
   }
 
   @Override
@@ -32,7 +44,7 @@ final class ProgressHook implements TrainingHook {
   public void postUpdate(DataSet minibatch, Model model) {
     minibatches.add(1);
     examples.add(minibatch.numExamples());
-    lossSum.add(model.score());
+    addLoss(model.score());
   }
 
   @Override
@@ -44,6 +56,6 @@ final class ProgressHook implements TrainingHook {
   public void postUpdate(MultiDataSet minibatch, Model model) {
     minibatches.add(1);
     examples.add(minibatch.getFeatures(0).size(0));
-    lossSum.add(model.score());
+    addLoss(model.score());
   }
 }

@@ -9,15 +9,19 @@ import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Turns the end of each Spark job of an epoch's training into a {@link RoundMetrics}: a parameter
- * averaging round is one job, and the workers' {@link ProgressHook} counted its minibatches and loss in
- * accumulators. Jobs that fitted nothing (counting, exporting) are not rounds.
+ * Turns each averaging round into a {@link RoundMetrics}: the workers' {@link ProgressHook} counts
+ * minibatches and loss in accumulators. The trainer calls {@link #roundEnded} after every round it runs
+ * itself; when dl4j-spark runs a whole epoch's rounds (the direct approach) the tracker listens for the
+ * end of each Spark job instead. Jobs that fitted nothing (counting, exporting) are not rounds.
  */
 final class RoundTracker extends SparkListener {
   private final LongAccumulator minibatches;
   private final LongAccumulator examples;
   private final DoubleAccumulator lossSum;
+  private final LongAccumulator nonFinite;
+  private long seenNonFinite;
   private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
+  private final boolean listening;
   private volatile int epoch;
   private volatile int expectedRounds;
   private int round;
@@ -29,15 +33,23 @@ final class RoundTracker extends SparkListener {
   private long epochMinibatches;
   private long epochExamples;
 
-  RoundTracker(JavaSparkContext sc) {
+  /** @param listening whether rounds are Spark jobs that end while dl4j-spark runs the epoch */
+  RoundTracker(JavaSparkContext sc, boolean listening) {
+    this.listening = listening;
     minibatches = sc.sc().longAccumulator("sparktrain minibatches");
     examples = sc.sc().longAccumulator("sparktrain examples");
     lossSum = sc.sc().doubleAccumulator("sparktrain loss sum");
+    nonFinite = sc.sc().longAccumulator("sparktrain non-finite losses");
     sc.sc().addSparkListener(this);
   }
 
   ProgressHook hook() {
-    return new ProgressHook(minibatches, examples, lossSum);
+    return new ProgressHook(minibatches, examples, lossSum, nonFinite);
+  }
+
+  /** Minibatches fitted, their summed finite loss, and minibatches with a NaN/Inf loss, so far. */
+  double[] totals() {
+    return new double[] {minibatches.value(), lossSum.value(), nonFinite.value()};
   }
 
   void addListener(RoundListener listener) {
@@ -55,13 +67,23 @@ final class RoundTracker extends SparkListener {
   }
 
   @Override
-  public synchronized void onJobEnd(SparkListenerJobEnd jobEnd) {
+  public void onJobEnd(SparkListenerJobEnd jobEnd) {
+    if (listening) {
+      roundEnded();
+    }
+  }
+
+  /** The round that ended since the last call (null if nothing was fitted), told to the listeners. */
+  synchronized RoundMetrics roundEnded() {
     long batches = minibatches.value() - seenMinibatches;
     if (batches <= 0 || epoch == 0) {
-      return;
+      return null;
     }
     long n = examples.value() - seenExamples;
-    double loss = (lossSum.value() - seenLoss) / batches;
+    long bad = nonFinite.value() - seenNonFinite;
+    seenNonFinite = nonFinite.value();
+    // A NaN or infinite minibatch loss makes the round's loss NaN: the divergence guard must see it.
+    double loss = bad > 0 ? Double.NaN : (lossSum.value() - seenLoss) / batches;
     seenMinibatches = minibatches.value();
     seenExamples = examples.value();
     seenLoss = lossSum.value();
@@ -75,6 +97,7 @@ final class RoundTracker extends SparkListener {
     for (RoundListener l : listeners) {
       l.roundDone(m);
     }
+    return m;
   }
 
   void close(JavaSparkContext sc) {

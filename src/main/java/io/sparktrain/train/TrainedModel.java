@@ -6,4 +6,4 @@ import org.nd4j.evaluation.classification.Evaluation;
 
 /** The outcome of training: the averaged network, its per-epoch metrics and its evaluation on the test set. */
 public record TrainedModel(MultiLayerNetwork network, List<EpochMetrics> epochs, Evaluation test, double testLoss,
-    double trainSeconds, double testSeconds) {}
+    double trainSeconds, double testSeconds, TrainingHealth health) {}

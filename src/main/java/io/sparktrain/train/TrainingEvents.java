@@ -1,0 +1,21 @@
+package io.sparktrain.train;
+
+import io.sparktrain.health.Diagnosis;
+import io.sparktrain.health.LayerHealth;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/** Everything the trainer reports while it runs: rounds, epochs, gradient health, findings, recoveries. */
+public interface TrainingEvents extends EpochListener, RoundListener {
+  /** A round's merged per-layer health (only rounds with samples). */
+  default void roundHealth(int epoch, int round, List<LayerHealth> layers) {}
+
+  /** A finding reported for the first time. */
+  default void diagnosis(Diagnosis diagnosis) {}
+
+  /** The divergence guard undid a round. */
+  default void recovery(Recovery recovery) {}
+
+  /** The network after a completed epoch (as restored by the guard): a checkpoint to keep. */
+  default void checkpoint(int epoch, MultiLayerNetwork network) {}
+}
