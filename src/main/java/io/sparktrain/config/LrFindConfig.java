@@ -7,7 +7,7 @@ package io.sparktrain.config;
  * {@code divergeFactor} times the best.
  */
 public record LrFindConfig(double minLearningRate, double maxLearningRate, int iterations, double smoothing,
-    double divergeFactor) {
+    double divergeFactor) implements java.io.Serializable {
   public LrFindConfig {
     Check.range("lrFind.minLearningRate", minLearningRate, 0, true, 10);
     Check.range("lrFind.maxLearningRate", maxLearningRate, minLearningRate, true, 100);

@@ -27,7 +27,7 @@ public final class Diagnoser {
   private final int[] vanishingStreak;
   private final int[] explodingStreak;
   private final int[] deadStreak;
-  private final Deque<Double> recentNorms = new ArrayDeque<>();
+  private final Deque<Double> norms = new ArrayDeque<>();
   private final Map<String, Diagnosis> found = new LinkedHashMap<>();
   private final Map<String, Integer> rounds = new LinkedHashMap<>();
 
@@ -119,17 +119,18 @@ public final class Diagnoser {
     }
     double total = Math.sqrt(layers.stream().mapToDouble(LayerHealth::gradientNorm).filter(Double::isFinite)
         .map(x -> x * x).sum());
-    double minRecent = recentNorms.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    if (minRecent > 0 && total > config.explodingGrowth() * minRecent) {
-      report(out, new Diagnosis("exploding", epoch, round, List.of(), "gradientNormGrowth", total / minRecent,
-          String.format(Locale.ROOT, "gradients explode: the network's gradient norm grew %.0fx within %d rounds "
-              + "(%s to %s). ", total / minRecent, config.growthWindow(), sci(minRecent), sci(total))
-              + explodingRemedies()));
-    }
     if (Double.isFinite(total) && total > 0) {
-      recentNorms.addLast(total);
-      while (recentNorms.size() > config.growthWindow()) {
-        recentNorms.removeFirst();
+      norms.addLast(total);
+      while (norms.size() > config.growthWindow() + config.consecutive()) {
+        norms.removeFirst();
+      }
+      double[] growth = growth();
+      if (growth != null) {
+        report(out, new Diagnosis("exploding", epoch, round, List.of(), "gradientNormGrowth", growth[0] / growth[1],
+            String.format(Locale.ROOT, "gradients explode: the network's gradient norm grew %.0fx within %d rounds "
+                + "(%s to %s, the median of the last %d rounds). ", growth[0] / growth[1],
+                config.growthWindow() + config.consecutive(), sci(growth[1]), sci(growth[0]), config.consecutive())
+                + explodingRemedies()));
       }
     }
     if (!dead.isEmpty()) {
@@ -140,6 +141,23 @@ public final class Diagnoser {
               100 * worstDead, sci(learningRate))));
     }
     return out;
+  }
+
+  /**
+   * {median of the last `consecutive` totals, minimum of the totals before them} when the first is
+   * more than explodingGrowth times the second, else null. A median, so one noisy round (batch
+   * normalisation makes single-round gradient norms jump 10x) is not growth.
+   */
+  private double[] growth() {
+    int k = config.consecutive();
+    if (norms.size() <= k) {
+      return null;
+    }
+    List<Double> all = new ArrayList<>(norms);
+    double[] last = all.subList(all.size() - k, all.size()).stream().mapToDouble(Double::doubleValue).toArray();
+    double baseline = all.subList(0, all.size() - k).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    double recent = LayerHealth.median(last);
+    return baseline > 0 && recent > config.explodingGrowth() * baseline ? new double[] {recent, baseline} : null;
   }
 
   private void report(List<Diagnosis> out, Diagnosis d) {

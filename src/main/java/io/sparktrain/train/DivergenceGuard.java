@@ -35,6 +35,18 @@ final class DivergenceGuard {
     return null;
   }
 
+  /**
+   * Seeds the history with the untrained network's loss, so that a first round that already
+   * diverged (too high a rate blows up within one round) is judged against it.
+   */
+  void baseline(double initialLoss) {
+    if (Double.isFinite(initialLoss)) {
+      for (int i = 0; i < MIN_HISTORY; i++) {
+        good(initialLoss);
+      }
+    }
+  }
+
   /** Records the loss of a round that was kept. */
   void good(double loss) {
     recent.addLast(loss);

@@ -155,6 +155,10 @@ public final class Trainer {
       JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       List<String> exported = exportDirectory == null ? null : export(train);
+      if (t.guard().enabled()) {
+        sc.setJobGroup("baseline", "loss of the untrained network", false);
+        guard.baseline(net.calculateScore(validation, true, EVAL_BATCH));
+      }
       List<String> labels = new ArrayList<>();
       for (int i = 0; i < numClasses; i++) {
         labels.add(job.data().className(i));
@@ -178,6 +182,14 @@ public final class Trainer {
           trainEpochDirect(epoch, train);
         }
         double trainSeconds = seconds(t0);
+        if (!Double.isFinite(net.getNetwork().params().sumNumber().doubleValue())) {
+          // Only reachable with the guard off: it never keeps non-finite parameters.
+          throw new DivergedException(String.format(Locale.ROOT,
+              "training diverged in epoch %d: the parameters are NaN or Inf, so the model cannot be evaluated "
+                  + "(train.guard.enabled = false). Turn the divergence guard on, or lower the learning rate (now %.3g; "
+                  + "sparktrain lr-find suggests one).", epoch, currentLr),
+              health("diverged", "parameters NaN or Inf in epoch " + epoch, epoch - 1, null));
+        }
         sc.setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + t.epochs() + ": validation", false);
         long t1 = System.nanoTime();
         double validationLoss = net.calculateScore(validation, true, EVAL_BATCH);

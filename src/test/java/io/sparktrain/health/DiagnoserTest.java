@@ -95,7 +95,11 @@ class DiagnoserTest {
     Diagnoser d = new Diagnoser(HEALTH, mlp(2, "relu", "adam", "auto"), true, 0.01);
     d.observe(1, 1, round(2, -3, 0.5, -3), false, 1.0);
     d.observe(1, 2, round(2, -3, 0.4, -3), false, 1.0);
-    List<Diagnosis> found = d.observe(1, 3, round(2, -3, 20, -3), false, 1.0);
+    assertThat(d.observe(1, 3, round(2, -3, 20, -3), false, 1.0)).as("one noisy round is not growth").isEmpty();
+    assertThat(d.observe(1, 4, round(2, -3, 0.4, -3), false, 1.0)).isEmpty();
+    assertThat(d.observe(1, 5, round(2, -3, 0.5, -3), false, 1.0)).isEmpty();
+    assertThat(d.observe(1, 6, round(2, -3, 20, -3), false, 1.0)).isEmpty();
+    List<Diagnosis> found = d.observe(1, 7, round(2, -3, 25, -3), false, 1.0);
     assertThat(found).singleElement().satisfies(x -> assertThat(x.message()).contains("gradient norm grew"));
   }
 

@@ -46,6 +46,18 @@ class TrainSampleIT {
   }
 
   @Test
+  void healthyCnn_noDiagnosisNoRecovery_andHealthSampledEveryRound() throws Exception {
+    JsonNode health = new ObjectMapper().readTree(run.resolve("summary.json").toFile()).get("health");
+    assertThat(health.get("diagnoses")).as(console).isEmpty();
+    assertThat(health.get("guard").get("recoveries").asInt()).isZero();
+    assertThat(health.get("samples").asInt()).isGreaterThan(8 * 10);
+    assertThat(health.get("stopping").get("stoppedBy").asText()).isEqualTo("epochs");
+    assertThat(health.get("learningRate").get("final").asDouble()).isEqualTo(0.001);
+    assertThat(console).doesNotContain("health:", "guard:");
+    assertThat(run.resolve("checkpoint.zip")).as("removed once model.zip is written").doesNotExist();
+  }
+
+  @Test
   void sampleJob_reachesTestAccuracyOf080() {
     assertThat(result.testExamples()).isEqualTo(1000);
     assertThat(result.testAccuracy()).isGreaterThanOrEqualTo(0.80);

@@ -28,6 +28,13 @@ class DivergenceGuardTest {
   }
 
   @Test
+  void baseline_judgesTheFirstRoundsAgainstTheUntrainedLoss() {
+    guard.baseline(2.3);
+    assertThat(guard.check(10.6, true)).contains("the median 2.3");
+    assertThat(guard.check(2.1, true)).isNull();
+  }
+
+  @Test
   void noisyButHealthyLosses_neverDiverge() {
     java.util.Random random = new java.util.Random(1);
     double loss = 2.3;

@@ -1,0 +1,173 @@
+package io.sparktrain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparktrain.cli.ExitCode;
+import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.config.ConfigLoader;
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.lrfind.LrCurve;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demonstrations in conf/diagnostics/, run on a real local Spark: each failure mode is detected
+ * and named, the guard recovers, and the healthy twins raise no alarm.
+ */
+class TrainingHealthIT {
+  @TempDir
+  static Path dir;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  record Run(Path dir, String console, TrainingRun.Result result, Throwable failure) {
+    JsonNode summary() throws Exception {
+      return JSON.readTree(dir.resolve("summary.json").toFile());
+    }
+
+    List<JsonNode> metrics(String type) throws Exception {
+      List<JsonNode> out = new ArrayList<>();
+      for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+        JsonNode n = JSON.readTree(line);
+        if (n.get("type").asText().equals(type)) {
+          out.add(n);
+        }
+      }
+      return out;
+    }
+  }
+
+  static JobConfig job(String conf, String... overrides) {
+    List<String> all = new ArrayList<>(List.of(overrides));
+    all.add("spark.conf.spark.ui.enabled=false");
+    return ConfigLoader.load(new File("conf/diagnostics/" + conf + ".conf"), all);
+  }
+
+  static Run train(String name, JobConfig job) {
+    Path out = dir.resolve(name);
+    StringWriter console = new StringWriter();
+    try {
+      TrainingRun.Result r = new TrainingRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).execute();
+      return new Run(out, console.toString(), r, null);
+    } catch (RuntimeException e) {
+      return new Run(out, console.toString(), null, e);
+    }
+  }
+
+  @Test
+  void deepSigmoid_reportsVanishingGradientsInTheEarlyLayers() throws Exception {
+    Run run = train("deep-sigmoid", job("deep-sigmoid"));
+    assertThat(run.failure()).isNull();
+    JsonNode diagnoses = run.summary().get("health").get("diagnoses");
+    JsonNode vanishing = null;
+    for (JsonNode d : diagnoses) {
+      if (d.get("kind").asText().equals("vanishing")) {
+        vanishing = d;
+      }
+    }
+    assertThat(vanishing).as(run.console()).isNotNull();
+    assertThat(vanishing.get("layers").get(0).asInt()).isEqualTo(1);
+    assertThat(vanishing.get("layers").size()).isLessThan(10);
+    assertThat(vanishing.get("message").asText()).startsWith("layers 1-")
+        .contains("gradients vanish", "sigmoid with 10 hidden layers", "use ReLU with He initialisation");
+    assertThat(run.console()).contains("health: layers 1-");
+    assertThat(run.metrics("diagnosis")).extracting(n -> n.get("kind").asText()).contains("vanishing");
+    assertThat(run.metrics("health")).isNotEmpty().allSatisfy(h -> assertThat(h.get("layers")).hasSize(11));
+  }
+
+  @Test
+  void deepReluWithBatchNorm_noDiagnosis() throws Exception {
+    Run run = train("deep-relu", job("deep-relu"));
+    assertThat(run.failure()).isNull();
+    assertThat(run.summary().get("health").get("diagnoses")).as(run.console()).isEmpty();
+    assertThat(run.result().testAccuracy()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void lrTooHigh_withoutTheGuard_lossGoesNanReportsExplodingAndExits4() throws Exception {
+    Run run = train("lr-too-high-unguarded", job("lr-too-high", "train.guard.enabled=false"));
+    assertThat(run.failure()).isNotNull();
+    assertThat(ExitCode.of(run.failure())).isEqualTo(ExitCode.DIVERGED);
+    assertThat(ExitCode.message(run.failure())).contains("parameters are NaN or Inf", "train.guard.enabled = false");
+    JsonNode s = run.summary();
+    assertThat(s.get("status").asText()).isEqualTo("diverged");
+    JsonNode first = s.get("health").get("diagnoses").get(0);
+    assertThat(first.get("kind").asText()).isEqualTo("exploding");
+    assertThat(first.get("message").asText()).contains("NaN", "lower the learning rate (now 1.0e+00",
+        "clip gradients", "divergence guard is off");
+    assertThat(run.metrics("round")).anyMatch(r -> r.get("trainLoss").isNull());
+  }
+
+  @Test
+  void lrTooHigh_withTheGuard_recoversAndEndsCloseToTheWellTunedRun() throws Exception {
+    Run guarded = train("lr-too-high", job("lr-too-high"));
+    Run sane = train("lr-sane", job("lr-sane"));
+    assertThat(guarded.failure()).isNull();
+    assertThat(sane.failure()).isNull();
+    JsonNode guard = guarded.summary().get("health").get("guard");
+    assertThat(guard.get("recoveries").asInt()).as(guarded.console()).isBetween(1, 5);
+    JsonNode first = guard.get("events").get(0);
+    assertThat(first.get("learningRateBefore").asDouble()).isEqualTo(1.0);
+    assertThat(first.get("learningRateAfter").asDouble()).isEqualTo(0.2, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(guarded.console()).contains("guard: epoch 1, round 1 diverged");
+    assertThat(guarded.metrics("recovery")).hasSize(guard.get("recoveries").asInt());
+    assertThat(guarded.result().testAccuracy()).isGreaterThan(sane.result().testAccuracy() - 0.05);
+    assertThat(sane.summary().get("health").get("diagnoses")).as(sane.console()).isEmpty();
+    assertThat(sane.summary().get("health").get("guard").get("recoveries").asInt()).isZero();
+  }
+
+  @Test
+  void maxRecoveriesExceeded_stopsWithExitCode4() throws Exception {
+    Run run = train("lr-too-high-no-recoveries", job("lr-too-high", "train.guard.maxRecoveries=0"));
+    assertThat(ExitCode.of(run.failure())).isEqualTo(ExitCode.DIVERGED);
+    assertThat(ExitCode.message(run.failure())).contains("after 0 recoveries (train.guard.maxRecoveries = 0)");
+    assertThat(run.summary().get("status").asText()).isEqualTo("diverged");
+  }
+
+  @Test
+  void lrFind_writesTheCurveAndSuggestsARateThatTrains() throws Exception {
+    JobConfig job = job("lr-sane", "lrFind.iterations=120");
+    StringWriter console = new StringWriter();
+    Path out = dir.resolve("lr-find");
+    LrCurve curve = new TrainingRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).findLearningRate();
+    assertThat(curve.suggestion()).isBetween(1e-4, 1.0);
+    assertThat(curve.workers()).isEqualTo(2);
+    assertThat(console.toString()).contains("suggested learning rate", curve.rule());
+    assertThat(Files.readAllLines(out.resolve("lr-find.csv"))).hasSize(curve.learningRates().length + 1);
+    assertThat(out.resolve("lr-find.png")).isRegularFile();
+    assertThat(Files.readAllBytes(out.resolve("lr-find.png"))).startsWith(0x89, 'P', 'N', 'G');
+    assertThat(JSON.readTree(out.resolve("lr-find.json").toFile()).get("suggestion").asDouble())
+        .isEqualTo(curve.suggestion());
+  }
+
+  @Test
+  void autoLearningRate_cosineSchedule_earlyStopping_recordedInSummary() throws Exception {
+    Run run = train("auto", job("lr-sane", "train.learningRate=auto", "lrFind.iterations=120", "train.epochs=4",
+        "train.schedule.type=cosine", "train.earlyStopping.enabled=true", "train.earlyStopping.patience=1",
+        "train.earlyStopping.minDelta=0.5"));
+    assertThat(run.failure()).isNull();
+    JsonNode health = run.summary().get("health");
+    JsonNode lr = health.get("learningRate");
+    assertThat(lr.get("source").asText()).startsWith("lr-find (");
+    assertThat(lr.get("lrFind").get("suggestion").asDouble()).isEqualTo(lr.get("initial").asDouble());
+    assertThat(run.dir().resolve("lr-find.png")).isRegularFile();
+    // minDelta 0.5 on the validation loss: no epoch after the first improves that much.
+    assertThat(health.get("stopping").get("stoppedBy").asText()).isEqualTo("early stopping");
+    assertThat(health.get("stopping").get("chosenEpoch").asInt()).isEqualTo(1);
+    assertThat(health.get("stopping").get("reason").asText()).contains("validationLoss did not improve",
+        "kept the parameters of epoch 1");
+    List<JsonNode> epochs = run.metrics("epoch");
+    assertThat(epochs).hasSize(2);
+    assertThat(epochs.get(1).get("learningRate").asDouble()).isLessThan(epochs.get(0).get("learningRate").asDouble());
+  }
+}
