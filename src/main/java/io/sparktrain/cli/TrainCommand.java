@@ -48,7 +48,8 @@ public final class TrainCommand implements Callable<Integer> {
               + "  train: %d epochs, %d per worker, averaging every %d%n  master: %s%n  output: %s%n",
           job.name(), job.data().format(), job.data().train(),
           job.data().hasTestSet() ? job.data().test() : "held out " + job.data().testFraction(),
-          job.model().layers().size(), job.model().updater().type(), job.model().updater().learningRate(),
+          job.model().layers().size(), job.model().updater().type(), job.train().autoLearningRate()
+              ? "auto (lr-find)" : String.valueOf(job.train().learningRate(job.model().updater())),
           job.train().epochs(), job.train().batchSizePerWorker(), job.train().averagingFrequency(),
           master != null ? master : System.getProperty("spark.master", job.spark().master()),
           output != null ? output : job.output().isBlank() ? "runs/<timestamp>" : job.output());

@@ -19,7 +19,8 @@ public final class HtmlReport {
   public static final String FILE = "report.html";
 
   /** A run's files as read back: summary.json, metrics.jsonl lines, config.resolved.conf, misclassified.png. */
-  public record RunFiles(JsonNode summary, List<JsonNode> metrics, String config, byte[] misclassifiedPng) {}
+  public record RunFiles(JsonNode summary, List<JsonNode> metrics, String config, byte[] misclassifiedPng,
+      byte[] lrFindPng) {}
 
   private HtmlReport() {}
 
@@ -37,10 +38,8 @@ public final class HtmlReport {
         .append(esc(s.path("finishedAt").asText())).append("</p>\n");
     curves(h, run.metrics(), s);
     learningRate(h, run.metrics(), s);
-    h.append("<section id=\"health\"><h2>Gradient health</h2><p class=\"none\">No per-layer gradient statistics were"
-        + " recorded in this run.</p></section>\n");
-    h.append("<section id=\"lr-range\"><h2>Learning-rate range test</h2><p class=\"none\">No range test ran for this"
-        + " run; the learning rate came from the config.</p></section>\n");
+    health(h, run.metrics(), s);
+    lrRange(h, s, run.lrFindPng());
     test(h, s);
     misclassified(h, run.misclassifiedPng());
     h.append("<section id=\"augmentation\"><h2>Augmentation</h2><p class=\"none\">No augmentation was configured."
@@ -96,8 +95,14 @@ public final class HtmlReport {
           .append(f4(m.get("validationAccuracy"))).append("</td><td>").append(f0(m.get("examplesPerSecond")))
           .append("</td><td>").append(f1(m.get("seconds"))).append("</td></tr>\n");
     }
-    h.append("</table><p class=\"note\">Training ran all ").append(s.at("/epochs/completed").asInt())
-        .append(" configured epochs; no early stopping was configured, so the last epoch's model was kept.</p></section>\n");
+    JsonNode stop = s.at("/health/stopping");
+    if (stop.isMissingNode()) {
+      h.append("</table></section>\n");
+    } else {
+      h.append("</table><p class=\"note\">Stopped by ").append(esc(stop.path("stoppedBy").asText()))
+          .append(": ").append(esc(stop.path("reason").asText())).append(". The model is epoch ")
+          .append(stop.path("chosenEpoch").asInt()).append("'s.</p></section>\n");
+    }
   }
 
   private static void learningRate(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
@@ -114,8 +119,92 @@ public final class HtmlReport {
         .append(Charts.line("Learning rate per averaging round", "round", "learning rate", rounds,
             Map.of("learning rate", values), true))
         .append("</div><p class=\"note\">").append(esc(s.at("/training/updater").asText("")))
-        .append(" with a constant learning rate of ").append(esc(s.at("/training/learningRate").asText("?")))
-        .append("; no schedule, plateau cut or divergence recovery happened.</p></section>\n");
+        .append(", learning rate from ").append(esc(s.at("/health/learningRate/source").asText("the config")))
+        .append(": ").append(esc(s.at("/health/learningRate/initial").asText("?"))).append(" at the start, ")
+        .append(esc(s.at("/health/learningRate/final").asText("?"))).append(" at the end; schedule ")
+        .append(esc(s.at("/training/schedule").asText("none"))).append("; ")
+        .append(s.at("/health/guard/recoveries").asInt(0)).append(" divergence recoveries.</p></section>\n");
+  }
+
+  private static void health(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
+    h.append("<section id=\"health\"><h2>Gradient health</h2>\n");
+    JsonNode diagnoses = s.at("/health/diagnoses");
+    if (diagnoses.isArray() && diagnoses.size() > 0) {
+      h.append("<ul class=\"diagnoses\">");
+      for (JsonNode d : diagnoses) {
+        h.append("<li><b>").append(esc(d.path("kind").asText())).append("</b> (epoch ").append(d.path("epoch").asInt())
+            .append(", round ").append(d.path("round").asInt()).append(", held in ").append(d.path("rounds").asInt())
+            .append(" rounds): ").append(esc(d.path("message").asText())).append("</li>");
+      }
+      h.append("</ul>\n");
+    } else {
+      h.append("<p>No diagnosis: no vanishing or exploding gradients and no dead ReLU units were found.</p>\n");
+    }
+    JsonNode recoveries = s.at("/health/guard/events");
+    if (recoveries.isArray() && recoveries.size() > 0) {
+      h.append("<table><tr><th>epoch</th><th>round</th><th>divergence</th><th>learning rate</th></tr>");
+      for (JsonNode r : recoveries) {
+        h.append("<tr><td>").append(r.path("epoch").asInt()).append("</td><td>").append(r.path("round").asInt())
+            .append("</td><td>").append(esc(r.path("reason").asText())).append("</td><td>")
+            .append(esc(r.path("learningRateBefore").asText())).append(" → ")
+            .append(esc(r.path("learningRateAfter").asText())).append("</td></tr>");
+      }
+      h.append("</table>\n");
+    }
+    Map<String, List<Double>> norms = new java.util.LinkedHashMap<>();
+    Map<String, List<Double>> ratios = new java.util.LinkedHashMap<>();
+    List<Integer> x = new ArrayList<>();
+    for (JsonNode m : metrics) {
+      if (!"health".equals(m.path("type").asText())) {
+        continue;
+      }
+      x.add(x.size() + 1);
+      for (JsonNode l : m.path("layers")) {
+        if (l.hasNonNull("gradientNorm")) {
+          String name = "layer " + l.path("layer").asInt() + " " + l.path("type").asText();
+          norms.computeIfAbsent(name, k -> padded(x.size() - 1)).add(num(l.get("gradientNorm")));
+          ratios.computeIfAbsent(name, k -> padded(x.size() - 1)).add(
+              l.hasNonNull("log10UpdateRatio") ? Math.pow(10, l.get("log10UpdateRatio").asDouble()) : null);
+        }
+      }
+    }
+    if (x.isEmpty()) {
+      h.append("<p class=\"none\">No per-layer gradient statistics were recorded in this run.</p></section>\n");
+      return;
+    }
+    h.append("<div class=\"chart\" id=\"chart-gradient-norm\">")
+        .append(Charts.line("Gradient L2 norm per layer (mean gradient)", "sampled round", "norm", x, norms, true))
+        .append("</div><div class=\"chart\" id=\"chart-update-ratio\">")
+        .append(Charts.line("Update:parameter ratio per layer (healthy near 1e-3)", "sampled round", "ratio", x, ratios,
+            true))
+        .append("</div><p class=\"note\">").append(s.at("/health/samples").asInt())
+        .append(" sampled minibatches, medians per averaging round.</p></section>\n");
+  }
+
+  private static List<Double> padded(int n) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(null);
+    }
+    return out;
+  }
+
+  private static void lrRange(StringBuilder h, JsonNode s, byte[] png) {
+    h.append("<section id=\"lr-range\"><h2>Learning-rate range test</h2>");
+    JsonNode lr = s.at("/health/learningRate/lrFind");
+    if (lr.isMissingNode() || lr.isNull()) {
+      h.append("<p class=\"none\">No range test ran for this run; the learning rate came from the config.</p></section>\n");
+      return;
+    }
+    h.append("<p>Suggested learning rate <b>").append(esc(lr.path("suggestion").asText())).append("</b> (")
+        .append(esc(lr.path("rule").asText())).append("; minimum loss at ")
+        .append(esc(lr.path("minimumLossLearningRate").asText())).append(", ").append(lr.path("points").asInt())
+        .append(" iterations on ").append(lr.path("workers").asInt()).append(" workers).</p>");
+    if (png != null) {
+      h.append("<img alt=\"loss against learning rate\" src=\"data:image/png;base64,")
+          .append(java.util.Base64.getEncoder().encodeToString(png)).append("\">");
+    }
+    h.append("</section>\n");
   }
 
   private static void test(StringBuilder h, JsonNode s) {

@@ -37,6 +37,7 @@ public final class MetricsLog implements TrainingEvents {
     line.put("examples", r.examples());
     line.put("trainLoss", Json.num(r.meanLoss()));
     line.put("seconds", Json.num(r.seconds()));
+    line.put("learningRate", Json.num(r.learningRate()));
     append(line);
   }
 

@@ -38,9 +38,10 @@ public final class ReportFiles {
       }
       Path config = new Path(run, "config.resolved.conf");
       Path png = new Path(run, MISCLASSIFIED);
+      Path lrFind = new Path(run, LrFindFiles.PNG);
       return new HtmlReport.RunFiles(JSON.readTree(text(fs, summary)), metrics,
           fs.exists(config) ? text(fs, config) : "(config.resolved.conf is missing)",
-          fs.exists(png) ? bytes(fs, png) : null);
+          fs.exists(png) ? bytes(fs, png) : null, fs.exists(lrFind) ? bytes(fs, lrFind) : null);
     } catch (IOException e) {
       throw new DataException(runUri + ": cannot read the run's files: " + e.getMessage(), e);
     }

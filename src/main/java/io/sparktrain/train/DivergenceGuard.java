@@ -10,6 +10,12 @@ import java.util.Locale;
 final class DivergenceGuard {
   /** Good rounds needed before a spike can be judged. */
   static final int MIN_HISTORY = 3;
+  /**
+   * Losses are judged against at least this fraction of the untrained loss: near zero, one confidently
+   * wrong example makes a small round's loss jump many times over without anything diverging.
+   */
+  static final double FLOOR_FRACTION = 0.1;
+  private double floor;
   private final GuardConfig config;
   private final Deque<Double> recent = new ArrayDeque<>();
 
@@ -27,7 +33,8 @@ final class DivergenceGuard {
     }
     if (recent.size() >= MIN_HISTORY) {
       double median = median();
-      if (loss > config.spikeFactor() * median) {
+      double reference = Math.max(median, floor);
+      if (loss > config.spikeFactor() * reference) {
         return String.format(Locale.ROOT, "the training loss %.4g is %.1fx the median %.4g of the last %d good rounds",
             loss, loss / median, median, recent.size());
       }
@@ -41,6 +48,7 @@ final class DivergenceGuard {
    */
   void baseline(double initialLoss) {
     if (Double.isFinite(initialLoss)) {
+      floor = FLOOR_FRACTION * initialLoss;
       for (int i = 0; i < MIN_HISTORY; i++) {
         good(initialLoss);
       }

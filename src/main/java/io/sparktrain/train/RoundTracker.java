@@ -23,6 +23,7 @@ final class RoundTracker extends SparkListener {
   private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
   private final boolean listening;
   private volatile int epoch;
+  private volatile double learningRate = Double.NaN;
   private volatile int expectedRounds;
   private int round;
   private long seenMinibatches;
@@ -50,6 +51,11 @@ final class RoundTracker extends SparkListener {
   /** Minibatches fitted, their summed finite loss, and minibatches with a NaN/Inf loss, so far. */
   double[] totals() {
     return new double[] {minibatches.value(), lossSum.value(), nonFinite.value()};
+  }
+
+  /** The learning rate the next rounds run with, for their records. */
+  void learningRate(double lr) {
+    this.learningRate = lr;
   }
 
   void addListener(RoundListener listener) {
@@ -92,7 +98,7 @@ final class RoundTracker extends SparkListener {
     epochMinibatches += batches;
     epochExamples += n;
     RoundMetrics m = new RoundMetrics(epoch, round, Math.max(expectedRounds, round), batches, n, loss,
-        (now - lastEnd) / 1e9, (now - epochStart) / 1e9, epochMinibatches, epochExamples);
+        (now - lastEnd) / 1e9, (now - epochStart) / 1e9, epochMinibatches, epochExamples, learningRate);
     lastEnd = now;
     for (RoundListener l : listeners) {
       l.roundDone(m);

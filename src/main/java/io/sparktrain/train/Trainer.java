@@ -326,6 +326,7 @@ public final class Trainer {
     private void setLearningRate(double lr) {
       if (lr != currentLr) {
         net.getNetwork().setLearningRate(lr);
+        rounds.learningRate(lr);
         currentLr = lr;
         diagnoser.learningRate(lr);
       }

@@ -78,6 +78,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void trainingHealthKeys_defaultsAndValidation() {
+    JobConfig job = sample();
+    assertThat(job.train().learningRate(job.model().updater())).isEqualTo(0.001);
+    assertThat(job.train().autoLearningRate()).isFalse();
+    assertThat(job.train().guard().enabled()).isTrue();
+    assertThat(job.train().earlyStopping().enabled()).isFalse();
+    assertThat(job.train().schedule().type()).isEqualTo("none");
+    assertThat(job.model().gradientNormalization()).isEqualTo("auto");
+    assertThat(job.health().sampleEvery()).isEqualTo(10);
+    assertThat(job.lrFind().iterations()).isEqualTo(200);
+    assertThat(sample("train.learningRate=AUTO").train().autoLearningRate()).isTrue();
+    assertThat(sample("train.learningRate=0.01").train().learningRate(job.model().updater())).isEqualTo(0.01);
+    assertRejected("train.learningRate=fast",
+        "train.learningRate: must be empty (model.updater.learningRate applies), a number or auto, found 'fast'");
+    assertRejected("train.schedule.type=linear",
+        "train.schedule.type: must be one of none, step, exponential, cosine, onecycle, plateau, found 'linear'");
+    assertRejected("train.earlyStopping.metric=f1",
+        "train.earlyStopping.metric: must be one of validationLoss, validationAccuracy, found 'f1'");
+    assertRejected("model.gradientNormalization=clip",
+        "model.gradientNormalization: must be one of auto, none, renormalize-l2-per-layer, renormalize-l2-per-param-type, "
+            + "clip-element-wise, clip-l2-per-layer, clip-l2-per-param-type, found 'clip'");
+    assertRejected("lrFind.maxLearningRate=1e-8", "lrFind.maxLearningRate: must be in (1.0E-7, 100], found 1.0E-8");
+  }
+
+  @Test
   void validate_unknownUpdater_listsChoices() {
     assertRejected("model.updater.type=adamx",
         "model.updater.type: must be one of adam, nadam, amsgrad, nesterovs, sgd, rmsprop, adagrad, found 'adamx'");

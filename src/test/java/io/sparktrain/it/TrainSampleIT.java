@@ -138,7 +138,8 @@ class TrainSampleIT {
     assertThat(run.resolve("misclassified.png")).isRegularFile();
     Chromium.Page page = Chromium.render(html, Files.createDirectories(dir.resolve("browser")));
     assertThat(page.dom()).contains("id=\"confusion\"").contains("data:image/png;base64,").contains("Trouser");
-    for (String chart : List.of("chart-loss", "chart-accuracy", "chart-lr", "chart-time")) {
+    for (String chart : List.of("chart-loss", "chart-accuracy", "chart-lr", "chart-time", "chart-gradient-norm",
+        "chart-update-ratio")) {
       int at = page.dom().indexOf("id=\"" + chart + "\"");
       assertThat(at).as(chart).isPositive();
       String svg = page.dom().substring(at, page.dom().indexOf("</svg>", at));

@@ -83,6 +83,8 @@ class TrainingHealthIT {
     assertThat(run.console()).contains("health: layers 1-");
     assertThat(run.metrics("diagnosis")).extracting(n -> n.get("kind").asText()).contains("vanishing");
     assertThat(run.metrics("health")).isNotEmpty().allSatisfy(h -> assertThat(h.get("layers")).hasSize(11));
+    assertThat(Files.readString(run.dir().resolve("report.html"))).contains("id=\"chart-gradient-norm\"",
+        "<b>vanishing</b>", "gradients vanish");
   }
 
   @Test
@@ -121,6 +123,10 @@ class TrainingHealthIT {
     assertThat(first.get("learningRateAfter").asDouble()).isEqualTo(0.2, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(guarded.console()).contains("guard: epoch 1, round 1 diverged");
     assertThat(guarded.metrics("recovery")).hasSize(guard.get("recoveries").asInt());
+    assertThat(guarded.metrics("round").get(0).get("learningRate").asDouble()).isEqualTo(1.0);
+    assertThat(guarded.metrics("epoch").get(0).get("learningRate").asDouble()).isLessThan(1.0);
+    assertThat(Files.readString(guarded.dir().resolve("report.html"))).contains("<th>divergence</th>",
+        "1 divergence recoveries".replace("1", String.valueOf(guard.get("recoveries").asInt())));
     assertThat(guarded.result().testAccuracy()).isGreaterThan(sane.result().testAccuracy() - 0.05);
     assertThat(sane.summary().get("health").get("diagnoses")).as(sane.console()).isEmpty();
     assertThat(sane.summary().get("health").get("guard").get("recoveries").asInt()).isZero();
@@ -161,6 +167,8 @@ class TrainingHealthIT {
     assertThat(lr.get("source").asText()).startsWith("lr-find (");
     assertThat(lr.get("lrFind").get("suggestion").asDouble()).isEqualTo(lr.get("initial").asDouble());
     assertThat(run.dir().resolve("lr-find.png")).isRegularFile();
+    assertThat(Files.readString(run.dir().resolve("report.html"))).contains("Suggested learning rate",
+        "alt=\"loss against learning rate\"", "Stopped by early stopping");
     // minDelta 0.5 on the validation loss: no epoch after the first improves that much.
     assertThat(health.get("stopping").get("stoppedBy").asText()).isEqualTo("early stopping");
     assertThat(health.get("stopping").get("chosenEpoch").asInt()).isEqualTo(1);

@@ -38,6 +38,36 @@ class ModelFactoryTest {
         "mcxent", "", "");
   }
 
+  private static org.deeplearning4j.nn.conf.layers.BaseLayer layerOf(MultiLayerConfiguration conf, int i) {
+    return (org.deeplearning4j.nn.conf.layers.BaseLayer) conf.getConf(i).getLayer();
+  }
+
+  @Test
+  void gradientNormalization_auto_clipsWeightedLayersOnly() {
+    JobConfig job = job("diagnostics/deep-relu.conf");
+    MultiLayerConfiguration conf = ModelFactory.build(job.model(), Shape.features(784), 10, 1);
+    // dense, batchnorm, dense, batchnorm, ..., output (layer 20)
+    assertThat(layerOf(conf, 0).getGradientNormalization())
+        .isEqualTo(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer);
+    assertThat(layerOf(conf, 0).getGradientNormalizationThreshold()).isEqualTo(10.0);
+    assertThat(layerOf(conf, 1).getGradientNormalization())
+        .isEqualTo(org.deeplearning4j.nn.conf.GradientNormalization.None);
+    assertThat(layerOf(conf, 20).getGradientNormalization())
+        .isEqualTo(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer);
+  }
+
+  @Test
+  void gradientNormalization_explicitMode_appliesToEveryLayerWithParameters() {
+    JobConfig job = job("diagnostics/deep-relu.conf", "model.gradientNormalization=clip-element-wise",
+        "model.gradientThreshold=0.5");
+    MultiLayerConfiguration conf = ModelFactory.build(job.model(), Shape.features(784), 10, 1);
+    for (int i : new int[] {0, 1, 2, 20}) {
+      assertThat(layerOf(conf, i).getGradientNormalization())
+          .isEqualTo(org.deeplearning4j.nn.conf.GradientNormalization.ClipElementWiseAbsoluteValue);
+      assertThat(layerOf(conf, i).getGradientNormalizationThreshold()).isEqualTo(0.5);
+    }
+  }
+
   @Test
   void layer_dense_hasUnits() {
     DenseLayer layer = (DenseLayer) ModelFactory.layer(spec("dense"), 10);

@@ -35,6 +35,16 @@ class DivergenceGuardTest {
   }
 
   @Test
+  void nearZeroLosses_areJudgedAgainstATenthOfTheUntrainedLoss() {
+    guard.baseline(0.69);
+    for (double loss : new double[] {0.04, 0.03, 0.035, 0.03, 0.04}) {
+      guard.good(loss);
+    }
+    assertThat(guard.check(0.16, true)).as("one noisy round of a converged small job").isNull();
+    assertThat(guard.check(0.28, true)).contains("the training loss 0.28");
+  }
+
+  @Test
   void noisyButHealthyLosses_neverDiverge() {
     java.util.Random random = new java.util.Random(1);
     double loss = 2.3;
