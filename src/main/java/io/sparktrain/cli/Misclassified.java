@@ -32,10 +32,36 @@ final class Misclassified {
       Example ex = sample.get(i);
       if (p != ex.label()) {
         tiles.add(new MisclassifiedGrid.Tile(unscaled(ex.features()), config.className(ex.label()),
-            config.className(p)));
+            "→ " + config.className(p)));
       }
     }
     return tiles.isEmpty() ? null : MisclassifiedGrid.png(tiles, data.shape().height(), data.shape().width());
+  }
+
+  /**
+   * The augmentation preview: 8 training images in the first row, the same images as epoch 1 and
+   * epoch 2 augment them (per-example operations; mixup and cutmix act on whole minibatches) below.
+   */
+  static byte[] augmentationGrid(io.sparktrain.augment.AugmentPipeline pipeline, Splits data, DataConfig config) {
+    List<Example> sample = data.train().take(MisclassifiedGrid.COLUMNS);
+    List<MisclassifiedGrid.Tile> tiles = new ArrayList<>();
+    for (int epoch = 0; epoch <= 2; epoch++) {
+      for (int i = 0; i < sample.size(); i++) {
+        Example ex = epoch == 0 ? sample.get(i) : pipeline.apply(sample.get(i), epoch, i);
+        tiles.add(new MisclassifiedGrid.Tile(clamped(ex.features()), config.className(ex.label()),
+            epoch == 0 ? "original" : "epoch " + epoch));
+      }
+    }
+    return MisclassifiedGrid.png(tiles, data.shape().height(), data.shape().width());
+  }
+
+  /** Scaled pixels as they are, clamped to [0, 1], so augmentation's changes of brightness stay visible. */
+  private static float[] clamped(float[] x) {
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = Math.max(0f, Math.min(1f, x[i]));
+    }
+    return out;
   }
 
   /** Pixels back in [0, 1] for display, whatever the scaling was. */

@@ -73,12 +73,21 @@ public final class TrainingRun {
     out.flush();
 
     long t1 = System.nanoTime();
-    Splits data = DataLoader.load(spark, job.data(), job.seed());
+    Splits data = DataLoader.load(spark, job.data(), job.seed(), run.resolve(REJECTED));
     double loadSeconds = (System.nanoTime() - t1) / 1e9;
     out.printf(Locale.ROOT, "data: %d train, %d validation, %d test examples of %s (%.1f s)%n",
         data.trainCount(), data.validationCount(), data.testCount(), data.shape(), loadSeconds);
+    printRejected(data);
     out.flush();
 
+    if (!job.augment().isEmpty()) {
+      io.sparktrain.augment.AugmentPipeline pipeline = Trainer.augmentPipeline(job, data);
+      out.println("augmentation on the executors every epoch: " + String.join("; ", pipeline.describe()));
+      if (data.shape().image()) {
+        byte[] png = Misclassified.augmentationGrid(pipeline, data, job.data());
+        run.write(ReportFiles.AUGMENTATION, stream -> stream.write(png));
+      }
+    }
     String exportDir = exportDirectory(spark, run);
     MetricsLog metrics = new MetricsLog(run);
     ConsoleProgress console = new ConsoleProgress(out, System.console() != null, job.train().epochs());
@@ -137,6 +146,18 @@ public final class TrainingRun {
     return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
   }
 
+  /** Folder of the run directory that holds each source's rejected records. */
+  static final String REJECTED = "rejected";
+
+  private void printRejected(Splits data) {
+    for (io.sparktrain.data.Rejected r : data.rejected()) {
+      out.printf(Locale.ROOT, "data: %d of %d records of %s rejected (%s), quarantined in %s%n", r.total(), r.records(),
+          r.source(), r.byReason().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+              .collect(java.util.stream.Collectors.joining(", ")), r.quarantine());
+    }
+    out.flush();
+  }
+
   /** The network after the last completed epoch, replaced every epoch; removed once model.zip is written. */
   static final String CHECKPOINT = "checkpoint.zip";
 
@@ -193,7 +214,8 @@ public final class TrainingRun {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RunDirectory run = RunDirectory.create(outputUri(), sc.hadoopConfiguration());
     run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
-    Splits data = DataLoader.load(spark, job.data(), job.seed());
+    Splits data = DataLoader.load(spark, job.data(), job.seed(), run.resolve(REJECTED));
+    printRejected(data);
     out.printf(Locale.ROOT, "lr-find: %d training examples, %d iterations from %.1e to %.1e on %d workers%n",
         data.trainCount(), job.lrFind().iterations(), job.lrFind().minLearningRate(), job.lrFind().maxLearningRate(),
         sc.defaultParallelism());

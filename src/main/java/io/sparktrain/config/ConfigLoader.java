@@ -109,7 +109,8 @@ public final class ConfigLoader {
   private static void rejectUnknownKeys(Config job, Config reference, String origin) {
     for (Map.Entry<String, ConfigValue> entry : job.entrySet()) {
       String key = entry.getKey();
-      if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + ".")) || key.startsWith("model.layers")) {
+      if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + ".")) || key.startsWith("model.layers")
+          || key.startsWith("augment.ops")) {
         continue;
       }
       if (!reference.hasPathOrNull(key)) {
@@ -156,7 +157,8 @@ public final class ConfigLoader {
     DataConfig data = data(root.at("data"));
     ModelConfig model = model(root.at("model"));
     return new JobConfig(root.string("name"), root.longValue("seed"), root.string("output"), data, model,
-        train(root.at("train")), spark(root.at("spark")), health(root.at("health")), lrFind(root.at("lrFind")), merged);
+        train(root.at("train")), spark(root.at("spark")), health(root.at("health")), lrFind(root.at("lrFind")),
+        augment(root.at("augment")), merged);
   }
 
   private static DataConfig data(ConfigReader r) {
@@ -170,7 +172,8 @@ public final class ConfigLoader {
     return new DataConfig(format, r.string("train"), r.string("trainLabels"), r.string("test"),
         r.string("testLabels"), r.doubleValue("validationFraction"), r.doubleValue("testFraction"),
         r.intValue("numClasses"), r.stringList("classNames"), r.string("normalization").toLowerCase(Locale.ROOT),
-        r.doubleValue("scaleMax"), r.intValue("partitions"),
+        r.doubleValue("scaleMax"), r.intValue("partitions"), r.intValue("trainPerClass"),
+        r.doubleValue("maxRejectedFraction"),
         new CsvOptions(csv.bool("header"), delimiter.charAt(0), csv.string("label")));
   }
 
@@ -231,6 +234,27 @@ public final class ConfigLoader {
   private static EarlyStoppingConfig earlyStopping(ConfigReader r) {
     return new EarlyStoppingConfig(r.bool("enabled"), r.string("metric"), r.intValue("patience"),
         r.doubleValue("minDelta"), r.bool("restoreBest"));
+  }
+
+  private static final Set<String> AUGMENT_KEYS = new TreeSet<>(List.of("type", "p", "pixels", "degrees", "minArea",
+      "maxArea", "std", "brightness", "contrast", "scale", "alpha"));
+
+  private static List<AugmentSpec> augment(ConfigReader r) {
+    List<AugmentSpec> ops = new ArrayList<>();
+    for (ConfigReader op : r.objectList("ops")) {
+      for (String key : op.keys()) {
+        if (!AUGMENT_KEYS.contains(key)) {
+          throw new ConfigException(op.key(key), "unknown augmentation key; an augmentation takes "
+              + String.join(", ", AUGMENT_KEYS));
+        }
+      }
+      String type = op.string("type").toLowerCase(Locale.ROOT);
+      ops.add(new AugmentSpec(op.prefix(), type, op.doubleValue("p", List.of("flip", "erase", "cutmix").contains(type) ? 0.5 : 1.0), op.intValue("pixels", 2), op.doubleValue("degrees", 10),
+          op.doubleValue("minArea", 0.02), op.doubleValue("maxArea", 0.2), op.doubleValue("std", 0.05),
+          op.doubleValue("brightness", 0.1), op.doubleValue("contrast", 0.1), op.doubleValue("scale", 0.05),
+          op.doubleValue("alpha", type.equals("cutmix") ? 1.0 : 0.2)));
+    }
+    return ops;
   }
 
   private static HealthConfig health(ConfigReader r) {

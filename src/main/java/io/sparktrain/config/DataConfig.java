@@ -24,6 +24,8 @@ public record DataConfig(
     String normalization,
     double scaleMax,
     int partitions,
+    int trainPerClass,
+    double maxRejectedFraction,
     CsvOptions csv) {
 
   public static final List<String> FORMATS = List.of("idx", "csv");
@@ -46,6 +48,8 @@ public record DataConfig(
     Check.oneOf("data.normalization", normalization, NORMALIZATIONS);
     Check.range("data.scaleMax", scaleMax, 0, true, Double.MAX_VALUE);
     Check.range("data.partitions", partitions, 0, 100_000);
+    Check.range("data.trainPerClass", trainPerClass, 0, Integer.MAX_VALUE);
+    Check.range("data.maxRejectedFraction", maxRejectedFraction, 0, false, 1);
   }
 
   /** Whether examples are images (height x width x channels) rather than flat feature rows. */

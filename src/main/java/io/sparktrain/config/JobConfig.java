@@ -1,6 +1,7 @@
 package io.sparktrain.config;
 
 import com.typesafe.config.Config;
+import java.util.List;
 
 /**
  * One job, fully resolved and validated.
@@ -9,10 +10,18 @@ import com.typesafe.config.Config;
  */
 public record JobConfig(
     String name, long seed, String output, DataConfig data, ModelConfig model, TrainConfig train, SparkSettings spark,
-    HealthConfig health, LrFindConfig lrFind, Config resolved) {
+    HealthConfig health, LrFindConfig lrFind, List<AugmentSpec> augment, Config resolved) {
 
   public JobConfig {
     Check.notBlank("name", name, "a job name");
+    augment = List.copyOf(augment);
+    for (AugmentSpec op : augment) {
+      Check.that(!AugmentSpec.IMAGE_ONLY.contains(op.type()) || data.isImage(), op.key() + ".type",
+          op.type() + " needs image input, but data.format = " + data.format() + "; for tabular rows use jitter, "
+              + "noise or mixup");
+      Check.that(!op.type().equals("jitter") || !data.isImage(), op.key() + ".type",
+          "jitter is for tabular rows; for images use noise");
+    }
     LayerSpec out = model.layers().get(model.layers().size() - 1);
     Check.that(out.units() == 0 || out.units() == data.numClasses(), out.key() + ".units",
         "is " + out.units() + " but data.numClasses = " + data.numClasses()

@@ -12,12 +12,30 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Batches {
   private Batches() {}
 
+  /**
+   * Changes a minibatch's flat arrays in place before they become a DataSet (mixup, cutmix):
+   * {@code features} n x width, {@code labels} n x classes one-hot.
+   */
+  @FunctionalInterface
+  public interface Mixer extends java.io.Serializable {
+    void mix(float[] features, float[] labels, int n, int classes, int partition, long batch);
+  }
+
   public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses) {
-    return examples.mapPartitions(it -> new BatchIterator(it, batchSize, numClasses));
+    return examples.mapPartitions(it -> new BatchIterator(it, batchSize, numClasses, null, 0));
+  }
+
+  /** Minibatches whose arrays {@code mixer} changes first. */
+  public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses, Mixer mixer) {
+    return examples.mapPartitionsWithIndex((p, it) -> new BatchIterator(it, batchSize, numClasses, mixer, p), false);
   }
 
   /** One minibatch from a list of examples, all with the same feature count. */
   public static DataSet toDataSet(List<Example> batch, int numClasses) {
+    return toDataSet(batch, numClasses, null, 0, 0);
+  }
+
+  private static DataSet toDataSet(List<Example> batch, int numClasses, Mixer mixer, int partition, long number) {
     int n = batch.size();
     int width = batch.get(0).features().length;
     float[] features = new float[n * width];
@@ -26,6 +44,9 @@ public final class Batches {
       Example ex = batch.get(i);
       System.arraycopy(ex.features(), 0, features, i * width, width);
       labels[i * numClasses + ex.label()] = 1f;
+    }
+    if (mixer != null) {
+      mixer.mix(features, labels, n, numClasses, partition, number);
     }
     INDArray x = Nd4j.create(features, new long[] {n, width}, 'c');
     INDArray y = Nd4j.create(labels, new long[] {n, numClasses}, 'c');
@@ -36,11 +57,16 @@ public final class Batches {
     private final Iterator<Example> source;
     private final int batchSize;
     private final int numClasses;
+    private final Mixer mixer;
+    private final int partition;
+    private long number;
 
-    BatchIterator(Iterator<Example> source, int batchSize, int numClasses) {
+    BatchIterator(Iterator<Example> source, int batchSize, int numClasses, Mixer mixer, int partition) {
       this.source = source;
       this.batchSize = batchSize;
       this.numClasses = numClasses;
+      this.mixer = mixer;
+      this.partition = partition;
     }
 
     @Override
@@ -54,7 +80,7 @@ public final class Batches {
       while (source.hasNext() && batch.size() < batchSize) {
         batch.add(source.next());
       }
-      return toDataSet(batch, numClasses);
+      return toDataSet(batch, numClasses, mixer, partition, number++);
     }
   }
 }

@@ -17,17 +17,29 @@ public final class DataLoader {
   private DataLoader() {}
 
   /** An IDX image as it travels to the executors: raw unsigned bytes, converted there. */
-  record IdxRecord(byte[] pixels, int label) implements Serializable {
-    Example toExample() {
+  record IdxRecord(byte[] pixels, int label, int index) implements Serializable {
+    Parsed parse(String labelsUri, int numClasses) {
+      if (label >= numClasses) {
+        return Parsed.rejected("label out of range", labelsUri + ": record " + index + ": label " + label
+            + " is not a class in [0, " + numClasses + ") (data.numClasses)");
+      }
       float[] x = new float[pixels.length];
       for (int i = 0; i < x.length; i++) {
         x[i] = pixels[i] & 0xff;
       }
-      return new Example(x, label);
+      return Parsed.ok(new Example(x, label));
     }
   }
 
+  /** Loads without writing rejected records anywhere (they are still counted and judged). */
   public static Splits load(SparkSession spark, DataConfig config, long seed) {
+    return load(spark, config, seed, null);
+  }
+
+  /**
+   * @param quarantine folder (any Hadoop URI) for the rejected records of each source, or null
+   */
+  public static Splits load(SparkSession spark, DataConfig config, long seed, String quarantine) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
     Configuration hadoop = sc.hadoopConfiguration();
@@ -35,30 +47,34 @@ public final class DataLoader {
     JavaRDD<Example> test = null;
     Shape shape;
     List<String> featureNames = List.of();
+    List<Rejected> rejected = new ArrayList<>();
+    Quarantine q = new Quarantine(quarantine, config.maxRejectedFraction(), hadoop, rejected);
     if (config.isImage()) {
       IdxReader.IdxImages train = IdxReader.read(config.train(), config.trainLabels(), config.numClasses(), hadoop);
       shape = train.shape();
-      all = idxExamples(sc, train, partitions);
+      all = q.accepted(config.train(), "train", idxRecords(sc, train, partitions, config.trainLabels(),
+          config.numClasses()));
       if (config.hasTestSet()) {
         IdxReader.IdxImages t = IdxReader.read(config.test(), config.testLabels(), config.numClasses(), hadoop);
         if (!t.shape().equals(shape)) {
           throw new DataException(config.test() + ": test images are " + t.shape() + " but training images ("
               + config.train() + ") are " + shape);
         }
-        test = idxExamples(sc, t, partitions);
+        test = q.accepted(config.test(), "test", idxRecords(sc, t, partitions, config.testLabels(),
+            config.numClasses()));
       }
     } else {
       CsvSource.CsvData csv = CsvSource.read(spark, config.train(), config.csv(), config.numClasses());
       shape = Shape.features(csv.featureCount());
       featureNames = csv.featureNames();
-      all = accepted(config.train(), csv.records()).repartition(partitions);
+      all = q.accepted(config.train(), "train", csv.records()).repartition(partitions);
       if (config.hasTestSet()) {
         CsvSource.CsvData t = CsvSource.read(spark, config.test(), config.csv(), config.numClasses());
         if (t.featureCount() != csv.featureCount()) {
           throw new DataException(config.test() + ": test rows have " + t.featureCount() + " features but training rows ("
               + config.train() + ") have " + csv.featureCount());
         }
-        test = accepted(config.test(), t.records()).repartition(partitions);
+        test = q.accepted(config.test(), "test", t.records()).repartition(partitions);
       }
     }
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
@@ -75,6 +91,9 @@ public final class DataLoader {
       JavaRDD<Example>[] parts = all.randomSplit(new double[] {1 - v, v}, seed);
       train = parts[0];
       validation = parts[1];
+    }
+    if (config.trainPerClass() > 0) {
+      train = perClass(train, config.trainPerClass(), seed);
     }
     FeatureScaler scaler = FeatureScaler.fit(config, train, shape.size());
     train = scaled(train, scaler);
@@ -97,40 +116,38 @@ public final class DataLoader {
       }
     }
     return new Splits(train, validation, test, trainCount, validationCount, testCount, shape, scaler, featureNames,
-        List.copyOf(trainClassCounts));
+        List.copyOf(trainClassCounts), List.copyOf(rejected));
   }
 
-  private static JavaRDD<Example> idxExamples(JavaSparkContext sc, IdxReader.IdxImages images, int partitions) {
+  /** At most {@code n} examples of each class: Spark's exact stratified sample, seeded. */
+  static JavaRDD<Example> perClass(JavaRDD<Example> train, int n, long seed) {
+    Map<Integer, Long> counts = train.map(Example::label).countByValue();
+    Map<Integer, Double> fractions = new java.util.HashMap<>();
+    counts.forEach((label, count) -> fractions.put(label, Math.min(1.0, n / (double) count)));
+    return train.mapToPair(e -> new scala.Tuple2<>(e.label(), e))
+        .sampleByKeyExact(false, fractions, seed)
+        .values();
+  }
+
+  private static JavaRDD<Parsed> idxRecords(JavaSparkContext sc, IdxReader.IdxImages images, int partitions,
+      String labelsUri, int numClasses) {
     List<IdxRecord> records = new ArrayList<>(images.images().size());
     for (int i = 0; i < images.images().size(); i++) {
-      records.add(new IdxRecord(images.images().get(i), images.labels()[i] & 0xff));
+      records.add(new IdxRecord(images.images().get(i), images.labels()[i] & 0xff, i));
     }
     // Keep each task under Spark's recommended 1 MB: the images travel inside the tasks.
     long bytes = (long) records.size() * images.rows() * images.cols();
     int slices = (int) Math.max(partitions, Math.min(10_000, bytes / 900_000 + 1));
-    return sc.parallelize(records, slices).map(IdxRecord::toExample);
+    return sc.parallelize(records, slices).map(r -> r.parse(labelsUri, numClasses));
   }
 
   private static JavaRDD<Example> scaled(JavaRDD<Example> examples, FeatureScaler scaler) {
     return examples.map(scaler::apply).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** The parsed examples; fails naming the most common reason and an example when any record was rejected. */
+  /** The parsed examples of a source when it holds no bad record; fails naming the commonest reason otherwise. */
   static JavaRDD<Example> accepted(String uri, JavaRDD<Parsed> records) {
-    JavaRDD<Parsed> cached = records.persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Parsed> rejected = cached.filter(p -> !p.isOk());
-    Map<String, Long> reasons = rejected.map(Parsed::reason).countByValue();
-    if (!reasons.isEmpty()) {
-      long total = cached.count();
-      long bad = reasons.values().stream().mapToLong(Long::longValue).sum();
-      String commonest = reasons.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-      String example = rejected.filter(p -> p.reason().equals(commonest)).first().location();
-      String counts = reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
-      cached.unpersist(false);
-      throw new DataException(uri + ": " + bad + " of " + total + " records are bad (" + counts + "); e.g. " + example);
-    }
-    return cached.map(Parsed::example);
+    return new Quarantine(null, 0.0, null, new ArrayList<>()).accepted(uri, "records", records);
   }
 
   private static void check(DataConfig config, long train, long validation, long test) {

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
  *
  * @param featureNames the CSV feature column names; empty for images
  * @param trainClassCounts training examples per class, in label order
+ * @param rejected the bad records of each source (only sources that had any)
  */
 public record Splits(
     JavaRDD<Example> train,
@@ -19,7 +20,8 @@ public record Splits(
     Shape shape,
     FeatureScaler scaler,
     List<String> featureNames,
-    List<Long> trainClassCounts) {
+    List<Long> trainClassCounts,
+    List<Rejected> rejected) {
 
   public void unpersist() {
     train.unpersist(false);

@@ -20,7 +20,7 @@ public final class HtmlReport {
 
   /** A run's files as read back: summary.json, metrics.jsonl lines, config.resolved.conf, misclassified.png. */
   public record RunFiles(JsonNode summary, List<JsonNode> metrics, String config, byte[] misclassifiedPng,
-      byte[] lrFindPng) {}
+      byte[] lrFindPng, byte[] augmentationPng) {}
 
   private HtmlReport() {}
 
@@ -42,8 +42,7 @@ public final class HtmlReport {
     lrRange(h, s, run.lrFindPng());
     test(h, s);
     misclassified(h, run.misclassifiedPng());
-    h.append("<section id=\"augmentation\"><h2>Augmentation</h2><p class=\"none\">No augmentation was configured."
-        + "</p></section>\n");
+    augmentation(h, s, run.augmentationPng());
     data(h, s);
     timings(h, run.metrics(), s);
     provenance(h, s, run.config());
@@ -179,6 +178,26 @@ public final class HtmlReport {
             true))
         .append("</div><p class=\"note\">").append(s.at("/health/samples").asInt())
         .append(" sampled minibatches, medians per averaging round.</p></section>\n");
+  }
+
+  private static void augmentation(StringBuilder h, JsonNode s, byte[] png) {
+    h.append("<section id=\"augmentation\"><h2>Augmentation</h2>");
+    JsonNode ops = s.at("/augmentation/pipeline");
+    if (!ops.isArray() || ops.isEmpty()) {
+      h.append("<p class=\"none\">No augmentation was configured.</p></section>\n");
+      return;
+    }
+    h.append("<p>On the executors, every epoch, in this order (randomness from the run seed, the epoch and the"
+        + " example's index):</p><ol>");
+    for (JsonNode op : ops) {
+      h.append("<li>").append(esc(op.asText())).append("</li>");
+    }
+    h.append("</ol>");
+    if (png != null) {
+      h.append("<img alt=\"training images and their augmented copies\" src=\"data:image/png;base64,")
+          .append(java.util.Base64.getEncoder().encodeToString(png)).append("\">");
+    }
+    h.append("</section>\n");
   }
 
   private static List<Double> padded(int n) {

@@ -11,14 +11,17 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** A PNG grid of grey images, each captioned "actual → predicted", for the report's misclassified section. */
+/**
+ * A PNG grid of grey images with two caption lines each: "actual" and "→ predicted" for the report's
+ * misclassified section, the class and the augmentation for the augmentation preview.
+ */
 public final class MisclassifiedGrid {
-  /** One misclassified image: pixels in [0, 1], row-major, and the two class names. */
+  /** One image: pixels in [0, 1], row-major, and its two caption lines. */
   public record Tile(float[] pixels, String actual, String predicted) {}
 
   static final int SCALE = 3;
   static final int CAPTION = 28;
-  static final int COLUMNS = 8;
+  public static final int COLUMNS = 8;
 
   private MisclassifiedGrid() {}
 
@@ -46,7 +49,7 @@ public final class MisclassifiedGrid {
       g.setColor(new Color(30, 30, 30));
       g.drawString(clip(tile.actual()), (t % COLUMNS) * cellW + 4, y0 + height * SCALE + 12);
       g.setColor(new Color(190, 40, 40));
-      g.drawString("→ " + clip(tile.predicted()), (t % COLUMNS) * cellW + 4, y0 + height * SCALE + 24);
+      g.drawString(clip(tile.predicted()), (t % COLUMNS) * cellW + 4, y0 + height * SCALE + 24);
     }
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.Path;
 /** Reads a run directory's files back (any Hadoop file system) for {@link HtmlReport}. */
 public final class ReportFiles {
   public static final String MISCLASSIFIED = "misclassified.png";
+  public static final String AUGMENTATION = "augmentation.png";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReportFiles() {}
@@ -39,9 +40,11 @@ public final class ReportFiles {
       Path config = new Path(run, "config.resolved.conf");
       Path png = new Path(run, MISCLASSIFIED);
       Path lrFind = new Path(run, LrFindFiles.PNG);
+      Path augmentation = new Path(run, AUGMENTATION);
       return new HtmlReport.RunFiles(JSON.readTree(text(fs, summary)), metrics,
           fs.exists(config) ? text(fs, config) : "(config.resolved.conf is missing)",
-          fs.exists(png) ? bytes(fs, png) : null, fs.exists(lrFind) ? bytes(fs, lrFind) : null);
+          fs.exists(png) ? bytes(fs, png) : null, fs.exists(lrFind) ? bytes(fs, lrFind) : null,
+          fs.exists(augmentation) ? bytes(fs, augmentation) : null);
     } catch (IOException e) {
       throw new DataException(runUri + ": cannot read the run's files: " + e.getMessage(), e);
     }

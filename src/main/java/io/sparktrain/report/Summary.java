@@ -37,6 +37,7 @@ public final class Summary {
     out.put("data", data(c.job().data(), c.data()));
     out.put("training", training(c.job().train(), c.job().model().updater()));
     out.put("health", health(c.model().health()));
+    out.put("augmentation", augmentation(c));
     out.put("spark", c.spark());
     out.put("versions", c.versions());
     out.put("gitCommit", c.gitCommit());
@@ -79,6 +80,21 @@ public final class Summary {
     matrix.put("labels", names);
     matrix.put("counts", counts);
     out.put("confusionMatrix", matrix);
+    return out;
+  }
+
+  private static Map<String, Object> augmentation(Context c) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<String> pipeline = c.job().augment().isEmpty() ? List.of()
+        : io.sparktrain.augment.AugmentPipeline.of(c.job().augment(), c.data().shape(), c.job().seed(), null).describe();
+    out.put("pipeline", pipeline);
+    if (!pipeline.isEmpty()) {
+      out.put("randomness", "per example from (seed, epoch, example index); per minibatch from (seed, epoch, "
+          + "partition, minibatch number)");
+      if (c.data().shape().image()) {
+        out.put("preview", ReportFiles.AUGMENTATION);
+      }
+    }
     return out;
   }
 
@@ -166,6 +182,26 @@ public final class Summary {
         ? Map.of("validationFraction", config.validationFraction(), "test", "separate test set")
         : Map.of("validationFraction", config.validationFraction(), "testFraction", config.testFraction()));
     out.put("normalization", data.scaler().describe());
+    Map<String, Object> rejected = new LinkedHashMap<>();
+    long rejectedTotal = 0;
+    List<Map<String, Object>> sourcesRejected = new ArrayList<>();
+    for (io.sparktrain.data.Rejected r : data.rejected()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("source", r.source());
+      one.put("records", r.records());
+      one.put("rejected", r.total());
+      one.put("byReason", r.byReason());
+      one.put("quarantine", r.quarantine());
+      sourcesRejected.add(one);
+      rejectedTotal += r.total();
+    }
+    rejected.put("total", rejectedTotal);
+    rejected.put("maxRejectedFraction", config.maxRejectedFraction());
+    rejected.put("sources", sourcesRejected);
+    out.put("rejected", rejected);
+    if (config.trainPerClass() > 0) {
+      out.put("trainPerClass", config.trainPerClass());
+    }
     if (!data.featureNames().isEmpty()) {
       out.put("featureNames", data.featureNames());
     }

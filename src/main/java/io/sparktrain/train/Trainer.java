@@ -1,8 +1,10 @@
 package io.sparktrain.train;
 
+import io.sparktrain.augment.AugmentPipeline;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.config.TrainConfig;
 import io.sparktrain.data.Batches;
+import io.sparktrain.data.Example;
 import io.sparktrain.data.Splits;
 import io.sparktrain.health.Diagnoser;
 import io.sparktrain.health.Diagnosis;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -80,6 +83,13 @@ public final class Trainer {
     } finally {
       rounds.close(sc);
     }
+  }
+
+  /** The job's augmentation pipeline for this data (empty when augment.ops is empty). */
+  public static AugmentPipeline augmentPipeline(JobConfig job, Splits data) {
+    double[] std = AugmentPipeline.needsFeatureStd(job.augment())
+        ? AugmentPipeline.featureStd(data.train(), data.shape().size()) : null;
+    return AugmentPipeline.of(job.augment(), data.shape(), job.seed(), std);
   }
 
   /** The number of workers a round uses. */
@@ -154,7 +164,10 @@ public final class Trainer {
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
-      List<String> exported = exportDirectory == null ? null : export(train);
+      AugmentPipeline augment = augmentPipeline(job, data);
+      JavaPairRDD<Example, Long> indexed = augment.isEmpty() ? null
+          : data.train().zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
+      List<String> exported = exportDirectory == null || indexed != null ? null : export(train, exportDirectory);
       if (t.guard().enabled()) {
         sc.setJobGroup("baseline", "loss of the untrained network", false);
         guard.baseline(net.calculateScore(validation, true, EVAL_BATCH));
@@ -176,10 +189,24 @@ public final class Trainer {
         long t0 = System.nanoTime();
         epochLossSum = 0;
         epochLossBatches = 0;
-        if (exported != null) {
-          trainEpochInRounds(epoch, exported);
+        if (indexed == null) {
+          if (exported != null) {
+            trainEpochInRounds(epoch, exported);
+          } else {
+            trainEpochDirect(epoch, train);
+          }
         } else {
-          trainEpochDirect(epoch, train);
+          // Augmented: this epoch's own minibatches, made on the executors with this epoch's randomness.
+          JavaRDD<DataSet> epochData = augment.epoch(indexed, epoch, t.batchSizePerWorker(), numClasses);
+          if (exportDirectory != null) {
+            String dir = exportDirectory + "/epoch-" + epoch;
+            trainEpochInRounds(epoch, export(epochData, dir));
+            deleteQuietly(dir);
+          } else {
+            epochData = epochData.persist(StorageLevel.MEMORY_AND_DISK_SER());
+            trainEpochDirect(epoch, epochData);
+            epochData.unpersist(false);
+          }
         }
         double trainSeconds = seconds(t0);
         if (!Double.isFinite(net.getNetwork().params().sumNumber().doubleValue())) {
@@ -233,6 +260,9 @@ public final class Trainer {
       train.unpersist(false);
       validation.unpersist(false);
       test.unpersist(false);
+      if (indexed != null) {
+        indexed.unpersist(false);
+      }
       lrSourceUsed = lrSource;
       TrainingHealth health = health(stoppedBy, stopReason, bestEpoch, lrFind);
       return new TrainedModel(net.getNetwork(), List.copyOf(epochs), eval, testLoss, trainSeconds, testSeconds, health);
@@ -367,15 +397,24 @@ public final class Trainer {
       }
     }
 
-    /** Writes the training minibatches once, as dl4j-spark's export approach does; returns their paths. */
-    private List<String> export(JavaRDD<DataSet> train) {
+    /** Writes training minibatches to {@code dir}, as dl4j-spark's export approach does; returns their paths. */
+    private List<String> export(JavaRDD<DataSet> train, String dir) {
       sc.setJobGroup("export", "exporting training minibatches", false);
       Broadcast<SerializableHadoopConfig> hadoop = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
       List<String> paths = new ArrayList<>(train.mapPartitionsWithIndex(
-          new BatchAndExportDataSetsFunction(t.batchSizePerWorker(), exportDirectory, hadoop), false).collect());
+          new BatchAndExportDataSetsFunction(t.batchSizePerWorker(), dir, hadoop), false).collect());
       sc.clearJobGroup();
       Collections.sort(paths);
       return paths;
+    }
+
+    private void deleteQuietly(String dir) {
+      try {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+        path.getFileSystem(sc.hadoopConfiguration()).delete(path, true);
+      } catch (java.io.IOException e) {
+        // The whole export folder is deleted after training anyway.
+      }
     }
 
     private ParameterAveragingTrainingMaster trainingMaster() {

@@ -30,7 +30,7 @@ class HtmlReportTest {
         JSON.readTree("{\"type\": \"epoch\", \"epoch\": 2, \"trainLoss\": 0.5, \"validationLoss\": 0.6,"
             + " \"validationAccuracy\": 0.8, \"examplesPerSecond\": 120, \"seconds\": 1.8, \"trainSeconds\": 1.3,"
             + " \"validationSeconds\": 0.5}"));
-    return new HtmlReport.RunFiles(summary, metrics, config, null, null);
+    return new HtmlReport.RunFiles(summary, metrics, config, null, null, null);
   }
 
   @Test

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmark: overfitting on small data and its cure. The small CNN on 1,000 Fashion-MNIST images
+# (conf/fashion-mnist-1k.conf: no augmentation, all epochs) against the same network and epochs with
+# augmentation and early stopping (conf/fashion-mnist-1k-augmented.conf), one after the other on this
+# machine. Prints test accuracy (full 10,000-image test set) and the train/validation gap of both.
+# Target: augmentation + early stopping at least 3 points of test accuracy above no augmentation.
+# Writes the table into docs/BENCHMARKS.md.
+#   bench/augmentation-overfit.sh [EPOCHS]      default: the configs' 60
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EPOCHS="${1:-}"
+OUT="$(mktemp -d)"
+[[ -f target/sparktrain.jar ]] || mvn -q -B -DskipTests package
+for conf in fashion-mnist-1k fashion-mnist-1k-augmented; do
+  args=(--config "conf/$conf.conf" --output "$OUT/$conf" --set spark.conf.spark.ui.enabled=false)
+  [[ -n "$EPOCHS" ]] && args+=(--set train.epochs="$EPOCHS")
+  bin/sparktrain train "${args[@]}" | grep -E "^test|^health|^guard|^augmentation" || true
+done
+python3 - "$OUT" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+rows = []
+for conf in ("fashion-mnist-1k", "fashion-mnist-1k-augmented"):
+    s = json.load(open(f"{out}/{conf}/summary.json"))
+    epochs = [json.loads(l) for l in open(f"{out}/{conf}/metrics.jsonl")]
+    epochs = [e for e in epochs if e["type"] == "epoch"]
+    chosen = s["health"]["stopping"]["chosenEpoch"]
+    e = epochs[chosen - 1]
+    rows.append((conf, s["test"]["accuracy"], len(epochs), chosen, e["trainLoss"], e["validationLoss"],
+                 e["validationAccuracy"], s["health"]["stopping"]["stoppedBy"]))
+base = rows[0][1]
+text = [f"{os.cpu_count()} cores; test accuracy on the 10,000 test images; losses at the epoch the model is from.", "",
+        "| job | test accuracy | epochs run | model from epoch | train loss | validation loss | gap | validation accuracy |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+for conf, acc, n, chosen, tl, vl, va, by in rows:
+    text.append(f"| `{conf}` | {acc:.4f} ({100 * (acc - base):+.1f} points) | {n} ({by}) | {chosen} | {tl:.4f} | "
+                f"{vl:.4f} | {vl - tl:+.4f} | {va:.4f} |")
+text = "\n".join(text)
+print(text)
+print(f"target: +3 points: {'met' if rows[1][1] - base >= 0.03 else 'NOT met'}")
+doc = "docs/BENCHMARKS.md"
+body = open(doc).read()
+begin, end = "<!-- overfit:begin -->", "<!-- overfit:end -->"
+if begin in body:
+    body = body[:body.index(begin) + len(begin)] + "\n" + text + "\n" + body[body.index(end):]
+    open(doc, "w").write(body)
+PY

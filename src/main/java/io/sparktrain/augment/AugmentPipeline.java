@@ -1,0 +1,156 @@
+package io.sparktrain.augment;
+
+import io.sparktrain.config.AugmentSpec;
+import io.sparktrain.data.Example;
+import io.sparktrain.data.Shape;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * The configured augmentations ({@code augment.ops}), in order: per-example operations, then the
+ * minibatch ones (mixup, cutmix). Applied on the executors every epoch. The randomness of an example
+ * is a function of (run seed, epoch, the example's index in the training split), and of a minibatch of
+ * (run seed, epoch, partition, minibatch number): the same seed gives the same augmented epoch, and
+ * every epoch differs.
+ */
+public final class AugmentPipeline implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final List<ExampleOp> exampleOps;
+  private final List<BatchOp> batchOps;
+  private final Shape shape;
+  private final long seed;
+
+  AugmentPipeline(List<ExampleOp> exampleOps, List<BatchOp> batchOps, Shape shape, long seed) {
+    this.exampleOps = List.copyOf(exampleOps);
+    this.batchOps = List.copyOf(batchOps);
+    this.shape = shape;
+    this.seed = seed;
+  }
+
+  /**
+   * @param featureStd per-feature standard deviation of the training split, for jitter; null if not needed
+   */
+  public static AugmentPipeline of(List<AugmentSpec> specs, Shape shape, long seed, double[] featureStd) {
+    List<ExampleOp> examples = new ArrayList<>();
+    List<BatchOp> batches = new ArrayList<>();
+    for (AugmentSpec s : specs) {
+      switch (s.type()) {
+        case "flip" -> examples.add(new HorizontalFlip(s.p()));
+        case "shift" -> examples.add(new RandomShift(s.pixels()));
+        case "rotate" -> examples.add(new RandomRotation(s.degrees()));
+        case "erase" -> examples.add(new RandomErasing(s.p(), s.minArea(), s.maxArea()));
+        case "noise" -> examples.add(new GaussianNoise(s.std()));
+        case "brightness-contrast" -> examples.add(new BrightnessContrast(s.brightness(), s.contrast()));
+        case "jitter" -> examples.add(new FeatureJitter(s.scale(), featureStd));
+        case "mixup" -> batches.add(new Mixup(s.alpha()));
+        case "cutmix" -> batches.add(new CutMix(s.alpha(), s.p()));
+        default -> throw new IllegalArgumentException(s.key() + ": unknown augmentation " + s.type());
+      }
+    }
+    return new AugmentPipeline(examples, batches, shape, seed);
+  }
+
+  /** Whether any augmentation op is jitter, which needs the training split's per-feature deviation. */
+  public static boolean needsFeatureStd(List<AugmentSpec> specs) {
+    return specs.stream().anyMatch(s -> s.type().equals("jitter"));
+  }
+
+  /** Per-feature standard deviation over the examples (one pass on the executors). */
+  public static double[] featureStd(JavaRDD<Example> examples, int width) {
+    double[] zero = new double[2 * width + 1];
+    double[] sums = examples.treeAggregate(zero, (acc, e) -> {
+      for (int i = 0; i < width; i++) {
+        acc[i] += e.features()[i];
+        acc[width + i] += (double) e.features()[i] * e.features()[i];
+      }
+      acc[2 * width] += 1;
+      return acc;
+    }, (a, b) -> {
+      for (int i = 0; i < a.length; i++) {
+        a[i] += b[i];
+      }
+      return a;
+    });
+    double n = Math.max(1, sums[2 * width]);
+    double[] std = new double[width];
+    for (int i = 0; i < width; i++) {
+      double mean = sums[i] / n;
+      std[i] = Math.sqrt(Math.max(0, sums[width + i] / n - mean * mean));
+    }
+    return std;
+  }
+
+  public boolean isEmpty() {
+    return exampleOps.isEmpty() && batchOps.isEmpty();
+  }
+
+  public boolean hasBatchOps() {
+    return !batchOps.isEmpty();
+  }
+
+  /** The augmented copy of the example with index {@code index} in epoch {@code epoch}. */
+  public Example apply(Example e, int epoch, long index) {
+    if (exampleOps.isEmpty()) {
+      return e;
+    }
+    SplittableRandom random = random(seed, epoch, index, 0x5eed);
+    float[] x = e.features();
+    for (ExampleOp op : exampleOps) {
+      x = op.apply(x, shape, random);
+    }
+    return new Example(x, e.label());
+  }
+
+  /** Mixes minibatch {@code batch} of partition {@code partition} in place (see {@link BatchOp}). */
+  public void applyBatch(float[] features, float[] labels, int n, int classes, int epoch, int partition, long batch) {
+    if (batchOps.isEmpty() || n < 2) {
+      return;
+    }
+    SplittableRandom random = random(seed, epoch, ((long) partition << 32) ^ batch, 0xba7c);
+    for (BatchOp op : batchOps) {
+      op.apply(features, labels, n, shape, classes, random);
+    }
+  }
+
+  /**
+   * One epoch's training minibatches: every example augmented with its own randomness, then grouped
+   * into minibatches and mixed, on the executors.
+   *
+   * @param indexed the training split with each example's index (from zipWithIndex, cached)
+   */
+  public JavaRDD<org.nd4j.linalg.dataset.DataSet> epoch(org.apache.spark.api.java.JavaPairRDD<Example, Long> indexed,
+      int epoch, int batchSize, int numClasses) {
+    AugmentPipeline self = this;
+    JavaRDD<Example> examples = indexed.map(t -> self.apply(t._1(), epoch, t._2()));
+    return hasBatchOps()
+        ? io.sparktrain.data.Batches.of(examples, batchSize, numClasses,
+            (f, l, n, k, partition, batch) -> self.applyBatch(f, l, n, k, epoch, partition, batch))
+        : io.sparktrain.data.Batches.of(examples, batchSize, numClasses);
+  }
+
+  /** What runs, in order, for summary.json and the report. */
+  public List<String> describe() {
+    List<String> out = new ArrayList<>();
+    exampleOps.forEach(op -> out.add(op.describe()));
+    batchOps.forEach(op -> out.add(op.describe() + ", per minibatch"));
+    return out;
+  }
+
+  /** A generator for one (seed, epoch, item, stream): a 64-bit mix of the four, as SplittableRandom's seed. */
+  static SplittableRandom random(long seed, long epoch, long item, long stream) {
+    long h = mix(seed ^ 0x9E3779B97F4A7C15L);
+    h = mix(h ^ epoch);
+    h = mix(h ^ item);
+    h = mix(h ^ stream);
+    return new SplittableRandom(h);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
