@@ -208,6 +208,71 @@ public final class TrainingRun {
     }
   }
 
+  /**
+   * {@code sparktrain augment}: the training split and {@code copies} augmented copies of it (per-example
+   * operations; copy k is augmented as epoch k would be) as one Parquet folder, written under a
+   * temporary name and renamed into place. Columns: copy (0 = the original), index, label, features.
+   *
+   * @return the number of rows written
+   */
+  public long materialiseAugmented(int copies, String target) {
+    if (job.augment().stream().allMatch(op -> io.sparktrain.config.AugmentSpec.BATCH.contains(op.type()))) {
+      throw new io.sparktrain.config.ConfigException("augment.ops", "has no per-example operation to materialise "
+          + "(mixup and cutmix mix whole minibatches during training); add e.g. { type = flip }");
+    }
+    SparkSession spark = SparkSessions.create(job, master);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(target);
+    org.apache.hadoop.fs.Path temp = new org.apache.hadoop.fs.Path(out.getParent(), "." + out.getName() + ".tmp-"
+        + UUID.randomUUID());
+    org.apache.hadoop.fs.FileSystem fs;
+    try {
+      fs = out.getFileSystem(sc.hadoopConfiguration());
+      if (fs.exists(out)) {
+        throw new io.sparktrain.data.DataException(target + ": already exists; augment writes a new folder");
+      }
+    } catch (java.io.IOException e) {
+      throw new io.sparktrain.data.DataException(target + ": cannot check the output: " + e.getMessage(), e);
+    }
+    Splits data = DataLoader.load(spark, job.data(), job.seed(), new org.apache.hadoop.fs.Path(temp, "_rejected")
+        .toString());
+    printRejected(data);
+    io.sparktrain.augment.AugmentPipeline pipeline = Trainer.augmentPipeline(job, data);
+    org.apache.spark.api.java.JavaPairRDD<io.sparktrain.data.Example, Long> indexed =
+        data.train().zipWithIndex().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.Row> rows = null;
+    for (int copy = 0; copy <= copies; copy++) {
+      final int k = copy;
+      org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.Row> one = indexed.map(t -> {
+        io.sparktrain.data.Example e = k == 0 ? t._1() : pipeline.apply(t._1(), k, t._2());
+        return org.apache.spark.sql.RowFactory.create(k, t._2(), e.label(), e.features());
+      });
+      rows = rows == null ? one : rows.union(one);
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("copy", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+        .add("index", org.apache.spark.sql.types.DataTypes.LongType, false)
+        .add("label", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+        .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(
+            org.apache.spark.sql.types.DataTypes.FloatType, false), false);
+    spark.createDataFrame(rows, schema).write().parquet(temp.toString());
+    long written = (copies + 1) * data.trainCount();
+    try {
+      if (!fs.rename(temp, out)) {
+        throw new io.sparktrain.data.DataException(target + ": cannot move the output into place from " + temp);
+      }
+    } catch (java.io.IOException e) {
+      throw new io.sparktrain.data.DataException(target + ": cannot move the output into place: " + e.getMessage(), e);
+    }
+    indexed.unpersist(false);
+    data.unpersist();
+    this.out.printf(Locale.ROOT, "augment: %d training examples x (1 original + %d augmented copies) = %d rows of %s "
+        + "(%s), features as data.normalization = %s leaves them; pipeline: %s%n", data.trainCount(), copies, written,
+        data.shape(), target, job.data().normalization(), String.join("; ", pipeline.describe()));
+    this.out.flush();
+    return written;
+  }
+
   /** {@code sparktrain lr-find}: the range test alone; writes lr-find.csv, lr-find.png and lr-find.json. */
   public io.sparktrain.lrfind.LrCurve findLearningRate() {
     SparkSession spark = SparkSessions.create(job, master);

@@ -174,7 +174,9 @@ public final class ConfigLoader {
         r.intValue("numClasses"), r.stringList("classNames"), r.string("normalization").toLowerCase(Locale.ROOT),
         r.doubleValue("scaleMax"), r.intValue("partitions"), r.intValue("trainPerClass"),
         r.doubleValue("maxRejectedFraction"),
-        new CsvOptions(csv.bool("header"), delimiter.charAt(0), csv.string("label")));
+        new CsvOptions(csv.bool("header"), delimiter.charAt(0), csv.string("label")),
+        new ParquetOptions(r.at("parquet").string("label"), r.at("parquet").stringList("features"),
+            r.at("parquet").intList("imageShape")));
   }
 
   private static final Set<String> LAYER_KEYS = new TreeSet<>(List.of("type", "units", "filters", "kernel", "stride",

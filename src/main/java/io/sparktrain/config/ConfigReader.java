@@ -116,6 +116,15 @@ final class ConfigReader {
     }
   }
 
+  List<Integer> intList(String path) {
+    require(path);
+    try {
+      return List.copyOf(config.getIntList(path));
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new ConfigException(key(path), "expected a list of whole numbers, found " + config.getValue(path).render());
+    }
+  }
+
   List<Integer> intPair(String path, List<Integer> fallback) {
     if (!has(path)) {
       return fallback;

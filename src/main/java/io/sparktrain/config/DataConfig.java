@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Where the examples come from and how they are split and scaled.
  *
- * @param format {@code idx} or {@code csv}
+ * @param format {@code idx}, {@code csv} or {@code parquet}
  * @param train training data URI (idx: the images file)
  * @param trainLabels idx only: the labels file for {@code train}
  * @param test test data URI, or empty to hold out {@code testFraction} of {@code train}
@@ -26,9 +26,10 @@ public record DataConfig(
     int partitions,
     int trainPerClass,
     double maxRejectedFraction,
-    CsvOptions csv) {
+    CsvOptions csv,
+    ParquetOptions parquet) {
 
-  public static final List<String> FORMATS = List.of("idx", "csv");
+  public static final List<String> FORMATS = List.of("idx", "csv", "parquet");
   public static final List<String> NORMALIZATIONS = List.of("scale", "standardize", "none");
 
   public DataConfig {
@@ -54,7 +55,7 @@ public record DataConfig(
 
   /** Whether examples are images (height x width x channels) rather than flat feature rows. */
   public boolean isImage() {
-    return format.equals("idx");
+    return format.equals("idx") || format.equals("parquet") && !parquet.imageShape().isEmpty();
   }
 
   public boolean hasTestSet() {

@@ -29,8 +29,8 @@ public record JobConfig(
     for (LayerSpec layer : model.layers()) {
       boolean spatial = layer.type().equals("conv") || layer.type().equals("subsampling");
       Check.that(!spatial || data.isImage(), layer.key() + ".type",
-          "a " + layer.type() + " layer needs image input (data.format = idx), but data.format = " + data.format()
-              + "; use dense layers for tabular data");
+          "a " + layer.type() + " layer needs image input (data.format = idx, or parquet with "
+              + "data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
     }
   }
 }

@@ -49,7 +49,7 @@ public final class DataLoader {
     List<String> featureNames = List.of();
     List<Rejected> rejected = new ArrayList<>();
     Quarantine q = new Quarantine(quarantine, config.maxRejectedFraction(), hadoop, rejected);
-    if (config.isImage()) {
+    if (config.format().equals("idx")) {
       IdxReader.IdxImages train = IdxReader.read(config.train(), config.trainLabels(), config.numClasses(), hadoop);
       shape = train.shape();
       all = q.accepted(config.train(), "train", idxRecords(sc, train, partitions, config.trainLabels(),
@@ -62,6 +62,20 @@ public final class DataLoader {
         }
         test = q.accepted(config.test(), "test", idxRecords(sc, t, partitions, config.testLabels(),
             config.numClasses()));
+      }
+    } else if (config.format().equals("parquet")) {
+      ParquetSource.ParquetData p = ParquetSource.read(spark, config.train(), config.parquet(), config.numClasses());
+      List<Integer> s = config.parquet().imageShape();
+      shape = s.isEmpty() ? Shape.features(p.featureCount()) : Shape.image(s.get(0), s.get(1), s.get(2));
+      featureNames = p.array() ? List.of() : p.featureNames();
+      all = q.accepted(config.train(), "train", p.records()).repartition(partitions);
+      if (config.hasTestSet()) {
+        ParquetSource.ParquetData t = ParquetSource.read(spark, config.test(), config.parquet(), config.numClasses());
+        if (t.featureCount() != p.featureCount()) {
+          throw new DataException(config.test() + ": test rows have " + t.featureCount() + " features but training rows ("
+              + config.train() + ") have " + p.featureCount());
+        }
+        test = q.accepted(config.test(), "test", t.records()).repartition(partitions);
       }
     } else {
       CsvSource.CsvData csv = CsvSource.read(spark, config.train(), config.csv(), config.numClasses());

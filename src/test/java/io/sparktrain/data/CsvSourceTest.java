@@ -19,6 +19,8 @@ class CsvSourceTest {
 
   private final SparkSession spark = TestSpark.session();
   private final CsvOptions byName = new CsvOptions(true, ',', "y");
+  static final io.sparktrain.config.ParquetOptions NO_PARQUET =
+      new io.sparktrain.config.ParquetOptions("label", List.of(), List.of());
 
   private String csv(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content).toString();
@@ -136,7 +138,7 @@ class CsvSourceTest {
     }
     String uri = csv("three.csv", rows.toString());
     io.sparktrain.config.DataConfig config = new io.sparktrain.config.DataConfig("csv", uri, "", "", "", 0.2, 0.2, 3,
-        List.of("zero", "one", "two"), "none", 255, 2, 0, 0.0, byName);
+        List.of("zero", "one", "two"), "none", 255, 2, 0, 0.0, byName, NO_PARQUET);
     assertThatThrownBy(() -> DataLoader.load(spark, config, 1))
         .isInstanceOf(DataException.class)
         .hasMessage(uri + ": class 2 (two) has no training examples; check data.numClasses, the labels, or the split"

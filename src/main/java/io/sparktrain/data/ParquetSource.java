@@ -1,0 +1,159 @@
+package io.sparktrain.data;
+
+import io.sparktrain.config.ParquetOptions;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Reads Parquet with Spark SQL, on the executors: a label column and either numeric feature columns or
+ * one array column of numbers. Nulls, NaN/Inf, arrays of the wrong length and labels outside
+ * [0, numClasses) become rejected {@link Parsed} records, located by file and row id.
+ */
+public final class ParquetSource {
+  static final String SOURCE = "_source_file";
+  static final String ROW = "_row_id";
+
+  private ParquetSource() {}
+
+  /** The parsed records, the feature count and names (for an array column: its name). */
+  public record ParquetData(JavaRDD<Parsed> records, int featureCount, List<String> featureNames, boolean array) {}
+
+  public static ParquetData read(SparkSession spark, String uri, ParquetOptions options, int numClasses) {
+    Dataset<Row> frame;
+    try {
+      frame = spark.read().parquet(uri);
+    } catch (Exception e) {
+      if (e instanceof AnalysisException || e.getCause() instanceof java.io.FileNotFoundException) {
+        throw new DataException(uri + ": cannot read as Parquet: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+    List<String> columns = Arrays.asList(frame.columns());
+    if (!columns.contains(options.label())) {
+      throw new DataException(uri + ": no column named '" + options.label() + "' (data.parquet.label); the columns are "
+          + String.join(", ", columns));
+    }
+    DataType labelType = frame.schema().apply(options.label()).dataType();
+    if (!(labelType instanceof org.apache.spark.sql.types.IntegralType)) {
+      throw new DataException(uri + ": label column '" + options.label() + "' is " + labelType.simpleString()
+          + "; expected integers");
+    }
+    List<String> features = featureColumns(uri, frame, options);
+    boolean array = features.size() == 1 && frame.schema().apply(features.get(0)).dataType() instanceof ArrayType;
+    int width;
+    if (array) {
+      Row first = frame.select(functions.size(functions.col(features.get(0)))).limit(1).collectAsList().stream()
+          .findFirst().orElseThrow(() -> new DataException(uri + ": no rows"));
+      width = options.imageShape().isEmpty() ? first.getInt(0)
+          : options.imageShape().get(0) * options.imageShape().get(1) * options.imageShape().get(2);
+    } else {
+      width = features.size();
+    }
+    List<org.apache.spark.sql.Column> select = new ArrayList<>();
+    for (String f : features) {
+      select.add(functions.col(f).cast(array ? DataTypes.createArrayType(DataTypes.DoubleType)
+          : DataTypes.DoubleType));
+    }
+    select.add(functions.col(options.label()).cast(DataTypes.LongType));
+    select.add(functions.input_file_name().as(SOURCE));
+    select.add(functions.monotonically_increasing_id().as(ROW));
+    Dataset<Row> rows = frame.select(select.toArray(new org.apache.spark.sql.Column[0]));
+    RowParser parser = new RowParser(features.size(), array, width, numClasses, features);
+    return new ParquetData(rows.javaRDD().map(parser::parse), width, List.copyOf(features), array);
+  }
+
+  static List<String> featureColumns(String uri, Dataset<Row> frame, ParquetOptions options) {
+    List<String> out = new ArrayList<>();
+    if (!options.features().isEmpty()) {
+      for (String f : options.features()) {
+        if (!Arrays.asList(frame.columns()).contains(f)) {
+          throw new DataException(uri + ": no column named '" + f + "' (data.parquet.features); the columns are "
+              + String.join(", ", frame.columns()));
+        }
+        out.add(f);
+      }
+      return out;
+    }
+    List<String> arrays = new ArrayList<>();
+    for (StructField f : frame.schema().fields()) {
+      if (f.name().equals(options.label())) {
+        continue;
+      }
+      if (f.dataType() instanceof ArrayType a && a.elementType() instanceof NumericType) {
+        arrays.add(f.name());
+      } else if (f.dataType() instanceof NumericType) {
+        out.add(f.name());
+      }
+    }
+    if (arrays.size() == 1) {
+      return arrays;
+    }
+    if (out.isEmpty()) {
+      throw new DataException(uri + ": no numeric feature columns and not exactly one array column; set "
+          + "data.parquet.features");
+    }
+    return out;
+  }
+
+  /** One row to an Example or a rejection; runs on the executors. */
+  record RowParser(int columns, boolean array, int width, int numClasses, List<String> names) implements Serializable {
+    Parsed parse(Row row) {
+      String where = row.getString(columns + 1) + ": row id " + row.getLong(columns + 2);
+      if (row.isNullAt(columns)) {
+        return Parsed.rejected("empty cell", where + ": the label is null");
+      }
+      long label = row.getLong(columns);
+      if (label < 0 || label >= numClasses) {
+        return Parsed.rejected("label out of range", where + ": label " + label + " is not a class in [0, "
+            + numClasses + ") (data.numClasses)");
+      }
+      float[] x = new float[width];
+      if (array) {
+        if (row.isNullAt(0)) {
+          return Parsed.rejected("empty cell", where + ": column '" + names.get(0) + "' is null");
+        }
+        List<Object> values = row.getList(0);
+        if (values.size() != width) {
+          return Parsed.rejected("wrong feature count", where + ": column '" + names.get(0) + "' holds "
+              + values.size() + " values; expected " + width);
+        }
+        for (int i = 0; i < width; i++) {
+          Object v = values.get(i);
+          if (v == null) {
+            return Parsed.rejected("empty cell", where + ": value " + i + " of '" + names.get(0) + "' is null");
+          }
+          double d = (Double) v;
+          if (!Double.isFinite(d)) {
+            return Parsed.rejected("non-finite value", where + ": value " + i + " of '" + names.get(0) + "' is " + d);
+          }
+          x[i] = (float) d;
+        }
+      } else {
+        for (int i = 0; i < columns; i++) {
+          if (row.isNullAt(i)) {
+            return Parsed.rejected("empty cell", where + ": column '" + names.get(i) + "' is null");
+          }
+          double d = row.getDouble(i);
+          if (!Double.isFinite(d)) {
+            return Parsed.rejected("non-finite value", where + ": column '" + names.get(i) + "' is " + d);
+          }
+          x[i] = (float) d;
+        }
+      }
+      return Parsed.ok(new Example(x, (int) label));
+    }
+  }
+}
