@@ -117,7 +117,7 @@ class ConfigLoaderTest {
 
   @Test
   void validate_unknownFormat_listsFormats() {
-    assertRejected("data.format=xls", "data.format: must be one of idx, csv, found 'xls'");
+    assertRejected("data.format=xls", "data.format: must be one of idx, csv, parquet, found 'xls'");
   }
 
   @Test
