@@ -42,7 +42,7 @@ public final class TrainingRun {
   /** What a finished run reports back; tests read it instead of parsing output. */
   public record Result(String runDirectory, double testAccuracy, int testExamples, TrainedModel model) {}
 
-  private final JobConfig job;
+  private JobConfig job;
   private final String output;
   private final String master;
   private final PrintWriter out;
@@ -74,6 +74,7 @@ public final class TrainingRun {
 
     long t1 = System.nanoTime();
     Splits data = DataLoader.load(spark, job.data(), job.seed(), run.resolve(REJECTED));
+    job = job.withData(job.data().withClassNames(data.classNames()));
     double loadSeconds = (System.nanoTime() - t1) / 1e9;
     out.printf(Locale.ROOT, "data: %d train, %d validation, %d test examples of %s (%.1f s)%n",
         data.trainCount(), data.validationCount(), data.testCount(), data.shape(), loadSeconds);

@@ -176,7 +176,9 @@ public final class ConfigLoader {
         r.doubleValue("maxRejectedFraction"),
         new CsvOptions(csv.bool("header"), delimiter.charAt(0), csv.string("label")),
         new ParquetOptions(r.at("parquet").string("label"), r.at("parquet").stringList("features"),
-            r.at("parquet").intList("imageShape")));
+            r.at("parquet").intList("imageShape")),
+        new ImageOptions(r.at("images").intValue("height"), r.at("images").intValue("width"),
+            r.at("images").bool("grayscale")));
   }
 
   private static final Set<String> LAYER_KEYS = new TreeSet<>(List.of("type", "units", "filters", "kernel", "stride",

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Where the examples come from and how they are split and scaled.
  *
- * @param format {@code idx}, {@code csv} or {@code parquet}
+ * @param format {@code idx}, {@code csv}, {@code parquet} or {@code images} (class folders)
  * @param train training data URI (idx: the images file)
  * @param trainLabels idx only: the labels file for {@code train}
  * @param test test data URI, or empty to hold out {@code testFraction} of {@code train}
@@ -27,9 +27,10 @@ public record DataConfig(
     int trainPerClass,
     double maxRejectedFraction,
     CsvOptions csv,
-    ParquetOptions parquet) {
+    ParquetOptions parquet,
+    ImageOptions images) {
 
-  public static final List<String> FORMATS = List.of("idx", "csv", "parquet");
+  public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images");
   public static final List<String> NORMALIZATIONS = List.of("scale", "standardize", "none");
 
   public DataConfig {
@@ -55,7 +56,13 @@ public record DataConfig(
 
   /** Whether examples are images (height x width x channels) rather than flat feature rows. */
   public boolean isImage() {
-    return format.equals("idx") || format.equals("parquet") && !parquet.imageShape().isEmpty();
+    return format.equals("idx") || format.equals("images") || format.equals("parquet") && !parquet.imageShape().isEmpty();
+  }
+
+  /** This config with the class names found in the data (image folders name their classes). */
+  public DataConfig withClassNames(List<String> names) {
+    return new DataConfig(format, train, trainLabels, test, testLabels, validationFraction, testFraction, numClasses,
+        names, normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images);
   }
 
   public boolean hasTestSet() {

@@ -12,6 +12,11 @@ public record JobConfig(
     String name, long seed, String output, DataConfig data, ModelConfig model, TrainConfig train, SparkSettings spark,
     HealthConfig health, LrFindConfig lrFind, List<AugmentSpec> augment, Config resolved) {
 
+  /** This job with other data settings (e.g. the class names an image folder gives). */
+  public JobConfig withData(DataConfig other) {
+    return new JobConfig(name, seed, output, other, model, train, spark, health, lrFind, augment, resolved);
+  }
+
   public JobConfig {
     Check.notBlank("name", name, "a job name");
     augment = List.copyOf(augment);
@@ -29,8 +34,8 @@ public record JobConfig(
     for (LayerSpec layer : model.layers()) {
       boolean spatial = layer.type().equals("conv") || layer.type().equals("subsampling");
       Check.that(!spatial || data.isImage(), layer.key() + ".type",
-          "a " + layer.type() + " layer needs image input (data.format = idx, or parquet with "
-              + "data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
+          "a " + layer.type() + " layer needs image input (data.format = idx or images, or parquet "
+              + "with data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
     }
   }
 }

@@ -48,6 +48,10 @@ public final class DataLoader {
     Shape shape;
     List<String> featureNames = List.of();
     List<Rejected> rejected = new ArrayList<>();
+    List<String> classNames = new ArrayList<>();
+    for (int c = 0; c < config.numClasses(); c++) {
+      classNames.add(config.className(c));
+    }
     Quarantine q = new Quarantine(quarantine, config.maxRejectedFraction(), hadoop, rejected);
     if (config.format().equals("idx")) {
       IdxReader.IdxImages train = IdxReader.read(config.train(), config.trainLabels(), config.numClasses(), hadoop);
@@ -62,6 +66,24 @@ public final class DataLoader {
         }
         test = q.accepted(config.test(), "test", idxRecords(sc, t, partitions, config.testLabels(),
             config.numClasses()));
+      }
+    } else if (config.format().equals("images")) {
+      List<String> classes = ImageFolderSource.classes(config.train(), hadoop);
+      if (classes.size() != config.numClasses()) {
+        throw new DataException(config.train() + ": " + classes.size() + " class folders " + classes
+            + " but data.numClasses = " + config.numClasses() + "; set data.numClasses = " + classes.size());
+      }
+      if (!config.classNames().isEmpty() && !config.classNames().equals(classes)) {
+        throw new DataException(config.train() + ": the class folders " + classes + " differ from data.classNames "
+            + config.classNames() + "; leave data.classNames empty for image folders (the folder names are used)");
+      }
+      classNames = classes;
+      ImageFolderSource.ImageData images = ImageFolderSource.read(spark, config.train(), classes, config.images(), null);
+      shape = images.shape();
+      all = q.accepted(config.train(), "train", images.records()).repartition(partitions);
+      if (config.hasTestSet()) {
+        ImageFolderSource.ImageData t = ImageFolderSource.read(spark, config.test(), classes, config.images(), shape);
+        test = q.accepted(config.test(), "test", t.records()).repartition(partitions);
       }
     } else if (config.format().equals("parquet")) {
       ParquetSource.ParquetData p = ParquetSource.read(spark, config.train(), config.parquet(), config.numClasses());
@@ -125,12 +147,12 @@ public final class DataLoader {
     }
     for (int c = 0; c < config.numClasses(); c++) {
       if (trainClassCounts.get(c) == 0) {
-        throw new DataException(config.train() + ": class " + c + " (" + config.className(c) + ") has no training"
+        throw new DataException(config.train() + ": class " + c + " (" + classNames.get(c) + ") has no training"
             + " examples; check data.numClasses, the labels, or the split (data.validationFraction)");
       }
     }
     return new Splits(train, validation, test, trainCount, validationCount, testCount, shape, scaler, featureNames,
-        List.copyOf(trainClassCounts), List.copyOf(rejected));
+        List.copyOf(trainClassCounts), List.copyOf(rejected), List.copyOf(classNames));
   }
 
   /** At most {@code n} examples of each class: Spark's exact stratified sample, seeded. */

@@ -9,6 +9,8 @@ import org.apache.spark.api.java.JavaRDD;
  * @param featureNames the CSV feature column names; empty for images
  * @param trainClassCounts training examples per class, in label order
  * @param rejected the bad records of each source (only sources that had any)
+ * @param classNames the class names in label order: the image folders' names, else data.classNames
+ *     or the label numbers
  */
 public record Splits(
     JavaRDD<Example> train,
@@ -21,7 +23,8 @@ public record Splits(
     FeatureScaler scaler,
     List<String> featureNames,
     List<Long> trainClassCounts,
-    List<Rejected> rejected) {
+    List<Rejected> rejected,
+    List<String> classNames) {
 
   public void unpersist() {
     train.unpersist(false);

@@ -117,7 +117,7 @@ class ConfigLoaderTest {
 
   @Test
   void validate_unknownFormat_listsFormats() {
-    assertRejected("data.format=xls", "data.format: must be one of idx, csv, parquet, found 'xls'");
+    assertRejected("data.format=xls", "data.format: must be one of idx, csv, parquet, images, found 'xls'");
   }
 
   @Test
@@ -209,8 +209,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
         List.of("model.layers=[{type = conv, filters = 2}, {type = output}]")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("model.layers[0].type: a conv layer needs image input (data.format = idx, or parquet with "
-            + "data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
+        .hasMessage("model.layers[0].type: a conv layer needs image input (data.format = idx or images, or parquet "
+            + "with data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
   }
 
   @Test

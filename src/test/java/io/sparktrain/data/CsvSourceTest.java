@@ -21,6 +21,7 @@ class CsvSourceTest {
   private final CsvOptions byName = new CsvOptions(true, ',', "y");
   static final io.sparktrain.config.ParquetOptions NO_PARQUET =
       new io.sparktrain.config.ParquetOptions("label", List.of(), List.of());
+  static final io.sparktrain.config.ImageOptions NO_IMAGES = new io.sparktrain.config.ImageOptions(0, 0, true);
 
   private String csv(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content).toString();
@@ -138,7 +139,7 @@ class CsvSourceTest {
     }
     String uri = csv("three.csv", rows.toString());
     io.sparktrain.config.DataConfig config = new io.sparktrain.config.DataConfig("csv", uri, "", "", "", 0.2, 0.2, 3,
-        List.of("zero", "one", "two"), "none", 255, 2, 0, 0.0, byName, NO_PARQUET);
+        List.of("zero", "one", "two"), "none", 255, 2, 0, 0.0, byName, NO_PARQUET, NO_IMAGES);
     assertThatThrownBy(() -> DataLoader.load(spark, config, 1))
         .isInstanceOf(DataException.class)
         .hasMessage(uri + ": class 2 (two) has no training examples; check data.numClasses, the labels, or the split"

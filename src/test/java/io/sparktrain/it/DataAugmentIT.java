@@ -94,6 +94,23 @@ class DataAugmentIT {
   }
 
   @Test
+  void imageFolders_trainWithTheFolderNamesAsClasses() throws Exception {
+    Path root = io.sparktrain.data.ImageFolderTest.imageFolders(dir.resolve("images"), 60);
+    JobConfig job = ConfigLoader.load(new File("conf/breast-cancer-csv.conf"), List.of("data.format=images",
+        "data.train=" + root, "data.numClasses=3", "data.classNames=[]", "data.normalization=scale",
+        "train.epochs=8", "spark.conf.spark.ui.enabled=false"));
+    Path run = dir.resolve("images-run");
+    TrainingRun.Result r = new TrainingRun(job, run.toString(), "local[2]", new PrintWriter(new StringWriter()))
+        .execute();
+    JsonNode s = JSON.readTree(run.resolve("summary.json").toFile());
+    assertThat(s.at("/data/format").asText()).isEqualTo("images");
+    assertThat(s.at("/data/classNames")).extracting(JsonNode::asText).containsExactly("bag", "coat", "shirt");
+    assertThat(s.at("/test/perClass/2/name").asText()).isEqualTo("shirt");
+    assertThat(s.at("/data/shape").asText()).isEqualTo("8x8x1");
+    assertThat(r.testAccuracy()).as("three easy patterns").isGreaterThan(0.8);
+  }
+
+  @Test
   void parquetBadRows_quarantinedPerReason() throws Exception {
     SparkSession spark = TestSpark.session();
     StructType schema = new StructType().add("a", DataTypes.DoubleType, true).add("b", DataTypes.DoubleType, true)
