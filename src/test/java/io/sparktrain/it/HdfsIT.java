@@ -1,0 +1,112 @@
+package io.sparktrain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.config.ConfigLoader;
+import io.sparktrain.config.JobConfig;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real HDFS (MiniDFSCluster: a NameNode and a DataNode on loopback, in this JVM): the sample job reads
+ * its IDX files from hdfs:// and writes its run directory there; augment writes Parquet to hdfs:// and
+ * a job trains from it.
+ */
+class HdfsIT {
+  @TempDir
+  static Path dir;
+
+  static MiniDFSCluster cluster;
+  static String hdfs;
+  static FileSystem fs;
+
+  @BeforeAll
+  static void startHdfs() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
+    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    cluster.waitActive();
+    hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+    fs = cluster.getFileSystem();
+    for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz")) {
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path("sample-data/fashion-mnist/" + f),
+          new org.apache.hadoop.fs.Path("/data/fashion-mnist/" + f));
+    }
+  }
+
+  @AfterAll
+  static void stopHdfs() {
+    if (cluster != null) {
+      cluster.shutdown();
+    }
+  }
+
+  static JobConfig sampleOnHdfs(String... overrides) {
+    String data = hdfs + "/data/fashion-mnist/";
+    List<String> all = new ArrayList<>(List.of("data.train=" + data + "train-images-idx3-ubyte.gz",
+        "data.trainLabels=" + data + "train-labels-idx1-ubyte.gz", "data.test=" + data + "t10k-images-idx3-ubyte.gz",
+        "data.testLabels=" + data + "t10k-labels-idx1-ubyte.gz", "spark.conf.spark.ui.enabled=false"));
+    all.addAll(List.of(overrides));
+    return ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), all);
+  }
+
+  static JsonNode json(String uri) throws Exception {
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
+  @Test
+  void sampleJob_readsFromHdfs_writesItsRunDirectoryToHdfs() throws Exception {
+    String run = hdfs + "/runs/sample";
+    StringWriter console = new StringWriter();
+    TrainingRun.Result r = new TrainingRun(sampleOnHdfs("train.epochs=2"), run, "local[2]",
+        new PrintWriter(console, true)).execute();
+    assertThat(r.runDirectory()).isEqualTo(run);
+    assertThat(r.testExamples()).isEqualTo(1000);
+    assertThat(r.testAccuracy()).isGreaterThan(0.7);
+    for (String f : List.of("model.zip", "summary.json", "metrics.jsonl", "report.html", "config.resolved.conf")) {
+      assertThat(fs.exists(new org.apache.hadoop.fs.Path(run + "/" + f))).as(f).isTrue();
+    }
+    JsonNode s = json(run + "/summary.json");
+    assertThat(s.at("/data/sources/train").asText()).startsWith("hdfs://127.0.0.1:");
+    assertThat(s.at("/status").asText()).isEqualTo("completed");
+    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(run))).extracting(st -> st.getPath().getName())
+        .noneMatch(n -> n.contains(".tmp-"));
+  }
+
+  @Test
+  void augmentToHdfsParquet_thenTrainFromIt_runDirectoryOnHdfs() throws Exception {
+    String expanded = hdfs + "/data/expanded";
+    long rows = new TrainingRun(sampleOnHdfs("data.trainPerClass=20", "augment.ops=[{type = flip}, {type = shift}]"),
+        null, "local[2]", new PrintWriter(new StringWriter())).materialiseAugmented(1, expanded);
+    assertThat(rows).isEqualTo(400);
+    JobConfig fromParquet = ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), List.of(
+        "data.format=parquet", "data.train=" + expanded, "data.trainLabels=", "data.test=", "data.testLabels=",
+        "data.parquet.features=[features]", "data.parquet.imageShape=[28, 28, 1]", "data.normalization=none",
+        "train.epochs=1", "spark.conf.spark.ui.enabled=false"));
+    String run = hdfs + "/runs/from-parquet";
+    new TrainingRun(fromParquet, run, "local[2]", new PrintWriter(new StringWriter())).execute();
+    assertThat(json(run + "/summary.json").at("/data/sources/train").asText()).isEqualTo(expanded);
+  }
+}
