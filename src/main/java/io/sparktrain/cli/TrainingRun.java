@@ -109,6 +109,9 @@ public final class TrainingRun {
       run.write(Summary.FILE, Json.pretty(failed));
       throw e;
     } finally {
+      if (metrics.dirty()) {
+        metrics.flush();
+      }
       if (exportDir != null) {
         run.deleteQuietly(exportDir);
       }

@@ -85,9 +85,26 @@ public final class RunDirectory {
     write(name, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Writes {@code name} atomically: to a temporary name first, then renamed over any older version. */
+  /**
+   * Object stores where one PUT is atomic (an object appears whole or not at all) and a rename is a copy
+   * plus a delete: files are written in place there.
+   */
+  static final java.util.Set<String> OBJECT_STORES = java.util.Set.of("s3a", "s3", "s3n", "gs", "oss", "cos");
+
+  /**
+   * Writes {@code name} atomically: to a temporary name first, then renamed over any older version; on
+   * an object store ({@link #OBJECT_STORES}) with one PUT, which is atomic there.
+   */
   public void write(String name, Writer writer) {
     Path target = new Path(root, name);
+    if (OBJECT_STORES.contains(String.valueOf(root.toUri().getScheme()))) {
+      try (OutputStream out = fs.create(target, true)) {
+        writer.write(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      }
+      return;
+    }
     Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
     try {
       fs.mkdirs(target.getParent());

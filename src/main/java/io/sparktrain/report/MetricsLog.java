@@ -22,6 +22,9 @@ public final class MetricsLog implements TrainingEvents {
   public static final String FILE = "metrics.jsonl";
   private final RunDirectory run;
   private final StringBuilder lines = new StringBuilder();
+  static final long FLUSH_NANOS = 5_000_000_000L;
+  private long lastFlush = System.nanoTime();
+  private boolean dirty;
 
   public MetricsLog(RunDirectory run) {
     this.run = run;
@@ -121,6 +124,26 @@ public final class MetricsLog implements TrainingEvents {
   private void append(Map<String, Object> line) {
     line.putIfAbsent("time", Instant.now().toString());
     lines.append(Json.line(line)).append('\n');
+    // Epochs, diagnoses and recoveries are written at once; round and health lines at most every
+    // FLUSH_NANOS, so a run directory on HDFS or S3 is not rewritten several times a second.
+    boolean frequent = "round".equals(line.get("type")) || "health".equals(line.get("type"));
+    long now = System.nanoTime();
+    if (!frequent || now - lastFlush >= FLUSH_NANOS) {
+      flush();
+      lastFlush = now;
+    } else {
+      dirty = true;
+    }
+  }
+
+  /** Writes whatever is buffered; the trainer's last epoch line flushes anyway. */
+  public synchronized void flush() {
     run.write(FILE, lines.toString());
+    dirty = false;
+  }
+
+  /** Whether lines are buffered that are not written yet. */
+  public synchronized boolean dirty() {
+    return dirty;
   }
 }

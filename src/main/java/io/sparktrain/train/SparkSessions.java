@@ -34,7 +34,16 @@ public final class SparkSessions {
       System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
     }
     useSecretFromEnvironment(conf);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+    // A session that already existed (an earlier run in this JVM) keeps its Hadoop configuration; the
+    // job's spark.hadoop.* settings (an S3 endpoint, say) must still reach the file systems it opens.
+    SparkConf running = session.sparkContext().getConf();
+    job.spark().conf().forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.") && value.equals(running.get(key, value))) {
+        session.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+    return session;
   }
 
   /**
