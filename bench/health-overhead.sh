@@ -38,10 +38,7 @@ text = "\n".join([
     f"| off (`health.enabled = false`, the baseline) | {off:.2f} | |",
     f"| on, `health.sampleEvery = 10` ({samples // pairs} samples per run) | {on:.2f} | {100 * (on - off) / off:+.1f}% |"])
 print(text)
-doc = "docs/BENCHMARKS.md"
-body = open(doc).read()
-begin, end = "<!-- health-overhead:begin -->", "<!-- health-overhead:end -->"
-if begin in body:
-    body = body[:body.index(begin) + len(begin)] + "\n" + text + "\n" + body[body.index(end):]
-    open(doc, "w").write(body)
+sys.path.insert(0, "bench/lib")
+from benchdoc import record
+record("health-overhead", text)
 PY

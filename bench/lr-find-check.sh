@@ -39,10 +39,7 @@ rows.append(f"| **{auto_lr['lrFind']['suggestion']:.3g} (lr-find: {auto_lr['lrFi
 text = "\n".join(rows)
 print(text)
 print(f"target: >= 98% of the best fixed rate ({best_lr:g}): {'met' if auto_acc >= 0.98 * best else 'NOT met'}")
-doc = "docs/BENCHMARKS.md"
-body = open(doc).read()
-begin, end = "<!-- lr-find:begin -->", "<!-- lr-find:end -->"
-if begin in body:
-    body = body[:body.index(begin) + len(begin)] + "\n" + text + "\n" + body[body.index(end):]
-    open(doc, "w").write(body)
+sys.path.insert(0, "bench/lib")
+from benchdoc import record
+record("lr-find", text)
 PY

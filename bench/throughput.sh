@@ -48,10 +48,7 @@ for name, rate, first in rows:
     table.append(f"| {name} | {rate:.0f} ({first:.0f}) | {rate / plain_rate:.2f} |")
 text = "\n".join(table)
 print(text)
-doc = "docs/BENCHMARKS.md"
-body = open(doc).read()
-begin, end = "<!-- throughput:begin -->", "<!-- throughput:end -->"
-if begin in body:
-    body = body[:body.index(begin) + len(begin)] + "\n" + text + "\n" + body[body.index(end):]
-    open(doc, "w").write(body)
+sys.path.insert(0, "bench/lib")
+from benchdoc import record
+record("throughput", text)
 PY

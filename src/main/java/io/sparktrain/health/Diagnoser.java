@@ -28,6 +28,7 @@ public final class Diagnoser {
   private final int[] explodingStreak;
   private final int[] deadStreak;
   private final Deque<Double> norms = new ArrayDeque<>();
+  private final List<Double> initialNorms = new ArrayList<>();
   private final Map<String, Diagnosis> found = new LinkedHashMap<>();
   private final Map<String, Integer> rounds = new LinkedHashMap<>();
 
@@ -120,6 +121,9 @@ public final class Diagnoser {
     double total = Math.sqrt(layers.stream().mapToDouble(LayerHealth::gradientNorm).filter(Double::isFinite)
         .map(x -> x * x).sum());
     if (Double.isFinite(total) && total > 0) {
+      if (initialNorms.size() < config.growthWindow()) {
+        initialNorms.add(total);
+      }
       norms.addLast(total);
       while (norms.size() > config.growthWindow() + config.consecutive()) {
         norms.removeFirst();
@@ -145,7 +149,8 @@ public final class Diagnoser {
 
   /**
    * {median of the last `consecutive` totals, minimum of the totals before them} when the first is
-   * more than explodingGrowth times the second, else null. A median, so one noisy round (batch
+   * more than explodingGrowth times the second and above the median of the first growthWindow rounds'
+   * totals, else null. A median, so one noisy round (batch
    * normalisation makes single-round gradient norms jump 10x) is not growth.
    */
   private double[] growth() {
@@ -157,7 +162,11 @@ public final class Diagnoser {
     double[] last = all.subList(all.size() - k, all.size()).stream().mapToDouble(Double::doubleValue).toArray();
     double baseline = all.subList(0, all.size() - k).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     double recent = LayerHealth.median(last);
-    return baseline > 0 && recent > config.explodingGrowth() * baseline ? new double[] {recent, baseline} : null;
+    // Also above the first rounds' scale: near convergence the gradient of a small training set can
+    // fall 100x and bounce back; that is noise around a minimum, not an explosion.
+    double initial = LayerHealth.median(initialNorms.stream().mapToDouble(Double::doubleValue).toArray());
+    return baseline > 0 && recent > config.explodingGrowth() * baseline && recent > initial
+        ? new double[] {recent, baseline} : null;
   }
 
   private void report(List<Diagnosis> out, Diagnosis d) {

@@ -283,7 +283,21 @@ public final class HtmlReport {
     row(h, "train / validation / test", d.at("/sizes/train").asLong() + " / " + d.at("/sizes/validation").asLong()
         + " / " + d.at("/sizes/test").asLong());
     row(h, "normalisation", d.path("normalization").toString());
-    row(h, "rejected records", "none: any bad record stops the run before training (exit code 3)");
+    JsonNode rejected = d.path("rejected");
+    if (rejected.path("total").asLong(0) == 0) {
+      row(h, "rejected records", "none (above data.maxRejectedFraction = "
+          + rejected.path("maxRejectedFraction").asText("0.01") + " of a source, the run stops before training)");
+    } else {
+      for (JsonNode r : rejected.path("sources")) {
+        StringBuilder reasons = new StringBuilder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.path("byReason").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          reasons.append(reasons.length() > 0 ? ", " : "").append(e.getValue().asLong()).append(' ').append(e.getKey());
+        }
+        row(h, "rejected: " + r.path("source").asText(), r.path("rejected").asLong() + " of " + r.path("records").asLong()
+            + " records (" + reasons + "), quarantined in " + r.path("quarantine").asText());
+      }
+    }
     h.append("</table>\n<h3>Class balance</h3><table><tr><th>class</th><th>training examples</th><th>share</th>"
         + "<th>test examples</th><th>share</th></tr>");
     long trainTotal = 0;

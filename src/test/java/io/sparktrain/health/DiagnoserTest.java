@@ -104,6 +104,32 @@ class DiagnoserTest {
   }
 
   @Test
+  void gradientBouncingBackFromNearZero_belowTheInitialScale_noAlarm() {
+    Diagnoser d = new Diagnoser(HEALTH, mlp(2, "relu", "adam", "auto"), true, 0.001);
+    for (int r = 1; r <= 5; r++) {
+      d.observe(1, r, scaled(3), false, 2.0);
+    }
+    for (int r = 6; r <= 10; r++) {
+      d.observe(2, r, scaled(0.01), false, 0.01);
+    }
+    for (int r = 11; r <= 16; r++) {
+      assertThat(d.observe(3, r, scaled(1.5), false, 0.05)).as("150x growth, but below the start").isEmpty();
+    }
+    for (int r = 17; r <= 20; r++) {
+      d.observe(3, r, scaled(0.01), false, 0.01);
+    }
+    assertThat(d.observe(4, 21, scaled(40), false, 9)).isEmpty();
+    assertThat(d.observe(4, 22, scaled(40), false, 9)).singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("gradient norm grew"));
+  }
+
+  /** Every layer's gradient norm {@code f}, healthy ratios. */
+  static List<LayerHealth> scaled(double f) {
+    return List.of(new LayerHealth(0, "dense", f, -3, 0.2, Double.NaN), new LayerHealth(1, "dense", f, -3, 0.2,
+        Double.NaN), new LayerHealth(2, "output", f, -2.5, Double.NaN, Double.NaN));
+  }
+
+  @Test
   void mostlyDeadReluUnits_deadRelu() {
     Diagnoser d = new Diagnoser(HEALTH, mlp(2, "relu", "adam", "auto"), true, 0.01);
     List<LayerHealth> layers = List.of(new LayerHealth(0, "dense", 0.5, -3, 0.1, 0.8),
