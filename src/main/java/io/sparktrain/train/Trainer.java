@@ -125,6 +125,7 @@ public final class Trainer {
     private LrSchedule schedule;
     private SparkDl4jMultiLayer net;
     private double guardScale = 1.0;
+    private int roundsSinceRecovery = Integer.MAX_VALUE / 2;
     private double currentLr = Double.NaN;
     private INDArray goodParams;
     private INDArray goodUpdater;
@@ -302,6 +303,7 @@ public final class Trainer {
     }
 
     private void afterRound(int epoch, int round, double loss, long minibatches) {
+      roundsSinceRecovery++;
       List<HealthSample> samples = monitor == null ? List.of() : monitor.drain();
       healthSamples += samples.size();
       List<LayerHealth> layers = LayerHealth.merge(samples, layerTypes);
@@ -336,10 +338,18 @@ public final class Trainer {
             schedule.rate(1, 0, 1)), health("diverged", diverged, epoch - 1, null));
       }
       restore(goodParams, goodUpdater);
-      guardScale *= t.guard().lrFactor();
-      double after = before * t.guard().lrFactor();
-      setLearningRate(after);
-      diagnoser.learningRate(after);
+      // NaN/Inf, or a second spike within guard.window rounds of the last recovery, lowers the rate; a
+      // lone finite spike (a bad minibatch draw) is undone and training goes on at the same rate.
+      boolean broken = !Double.isFinite(loss) || !Double.isFinite(paramSum);
+      boolean repeated = roundsSinceRecovery <= t.guard().window();
+      double after = before;
+      if (broken || repeated) {
+        guardScale *= t.guard().lrFactor();
+        after = before * t.guard().lrFactor();
+        setLearningRate(after);
+        diagnoser.learningRate(after);
+      }
+      roundsSinceRecovery = 0;
       Recovery rec = new Recovery(epoch, round, diverged, before, after);
       recoveries.add(rec);
       events.recovery(rec);
