@@ -24,14 +24,13 @@ public final class AugmentCommand implements Callable<Integer> {
       description = "The Parquet folder to create (path, file:, hdfs: or s3a: URI); must not exist.")
   String output;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master, e.g. local[2]. Default: the one spark-submit sets, else spark.master in the job.")
-  String master;
+  @picocli.CommandLine.Mixin
+  MasterOption spark = new MasterOption();
 
   @Override
   public Integer call() {
     io.sparktrain.config.Check.range("--copies", copies, 1, 1_000);
-    new TrainingRun(jobOptions.load(), null, master, spec.commandLine().getOut()).materialiseAugmented(copies, output);
+    new TrainingRun(jobOptions.load(), null, spark.master, spec.commandLine().getOut()).materialiseAugmented(copies, output);
     return ExitCode.OK.code();
   }
 }

@@ -21,13 +21,12 @@ public final class LrFindCommand implements Callable<Integer> {
       description = "Directory for lr-find.csv, lr-find.png and lr-find.json. Default: runs/<timestamp>.")
   String output;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master, e.g. local[2]. Default: the one spark-submit sets, else spark.master in the job.")
-  String master;
+  @picocli.CommandLine.Mixin
+  MasterOption spark = new MasterOption();
 
   @Override
   public Integer call() {
-    new TrainingRun(jobOptions.load(), output, master, spec.commandLine().getOut()).findLearningRate();
+    new TrainingRun(jobOptions.load(), output, spark.master, spec.commandLine().getOut()).findLearningRate();
     return ExitCode.OK.code();
   }
 }

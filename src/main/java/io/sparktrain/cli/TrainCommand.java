@@ -23,9 +23,8 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Run directory (path, file:, hdfs: or s3a: URI). Default: runs/<timestamp>.")
   String output;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master, e.g. local[2]. Default: the one spark-submit sets, else spark.master in the job.")
-  String master;
+  @picocli.CommandLine.Mixin
+  MasterOption spark = new MasterOption();
 
   @Option(names = "--ui-url", paramLabel = "URL",
       description = "Send the workers' training statistics live to a DL4J UI server, e.g. http://host:9000.")
@@ -51,12 +50,12 @@ public final class TrainCommand implements Callable<Integer> {
           job.model().layers().size(), job.model().updater().type(), job.train().autoLearningRate()
               ? "auto (lr-find)" : String.valueOf(job.train().learningRate(job.model().updater())),
           job.train().epochs(), job.train().batchSizePerWorker(), job.train().averagingFrequency(),
-          master != null ? master : System.getProperty("spark.master", job.spark().master()),
+          spark.master != null ? spark.master : System.getProperty("spark.master", job.spark().master()),
           output != null ? output : job.output().isBlank() ? "runs/<timestamp>" : job.output());
       out.flush();
       return ExitCode.OK.code();
     }
-    TrainingRun.Result result = new TrainingRun(job, output, master, out).withUiUrl(uiUrl).execute();
+    TrainingRun.Result result = new TrainingRun(job, output, spark.master, out).withUiUrl(uiUrl).execute();
     out.printf(Locale.ROOT, "test accuracy %.4f on %d examples; run directory: %s%n",
         result.testAccuracy(), result.testExamples(), result.runDirectory());
     out.flush();

@@ -81,8 +81,9 @@ public final class TrainingRun {
     printRejected(data);
     out.flush();
 
+    io.sparktrain.augment.AugmentPipeline pipeline = null;
     if (!job.augment().isEmpty()) {
-      io.sparktrain.augment.AugmentPipeline pipeline = Trainer.augmentPipeline(job, data);
+      pipeline = Trainer.augmentPipeline(job, data);
       out.println("augmentation on the executors every epoch: " + String.join("; ", pipeline.describe()));
       if (data.shape().image()) {
         byte[] png = Misclassified.augmentationGrid(pipeline, data, job.data());
@@ -95,7 +96,7 @@ public final class TrainingRun {
     TrainingEvents events = new Events(metrics, console, run);
     TrainedModel model;
     try {
-      model = new Trainer(sc, job, exportDir, uiUrl).train(data, events);
+      model = new Trainer(sc, job, exportDir, uiUrl).withAugmentation(pipeline).train(data, events);
     } catch (DivergedException e) {
       Map<String, Object> failed = new LinkedHashMap<>();
       failed.put("name", job.name());

@@ -62,6 +62,7 @@ public final class Trainer {
   private final JobConfig job;
   private final String exportDirectory;
   private final String uiUrl;
+  private AugmentPipeline augmentation;
 
   /**
    * @param exportDirectory where minibatches are exported (the export approach), or null for the direct approach
@@ -83,6 +84,12 @@ public final class Trainer {
     } finally {
       rounds.close(sc);
     }
+  }
+
+  /** Trains with this pipeline, already built by the caller, instead of building it again. */
+  public Trainer withAugmentation(AugmentPipeline pipeline) {
+    this.augmentation = pipeline;
+    return this;
   }
 
   /** The job's augmentation pipeline for this data (empty when augment.ops is empty). */
@@ -165,7 +172,7 @@ public final class Trainer {
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
-      AugmentPipeline augment = augmentPipeline(job, data);
+      AugmentPipeline augment = augmentation != null ? augmentation : augmentPipeline(job, data);
       JavaPairRDD<Example, Long> indexed = augment.isEmpty() ? null
           : data.train().zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
       List<String> exported = exportDirectory == null || indexed != null ? null : export(train, exportDirectory);
@@ -372,8 +379,11 @@ public final class Trainer {
       }
     }
 
-    /** Keeps the current averaged parameters and updater state as the last good ones. */
+    /** Keeps the current averaged parameters and updater state as the last good ones (for the guard). */
     private void keepGood() {
+      if (!t.guard().enabled()) {
+        return;
+      }
       goodParams = net.getNetwork().params().dup();
       goodUpdater = updaterState();
     }
