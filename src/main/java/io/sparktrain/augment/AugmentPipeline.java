@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The configured augmentations ({@code augment.ops}), in order: per-example operations, then the
@@ -116,12 +119,54 @@ public final class AugmentPipeline implements Serializable {
   }
 
   /**
+   * A minibatch of consecutive examples, the first with index {@code firstIndex} in the training
+   * split, augmented for {@code epoch}: every row with its own randomness (as {@link #apply}), then the
+   * minibatch operations with the randomness of (seed, epoch, first index). Returns a new DataSet.
+   */
+  public DataSet augment(DataSet batch, int epoch, long firstIndex) {
+    if (isEmpty()) {
+      return batch;
+    }
+    INDArray x = batch.getFeatures();
+    INDArray y = batch.getLabels();
+    int n = (int) x.size(0);
+    int width = (int) (x.length() / n);
+    int classes = (int) y.size(1);
+    float[] features = flat(x, n, width);
+    float[] labels = flat(y, n, classes);
+    if (!exampleOps.isEmpty()) {
+      float[] row = new float[width];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(features, i * width, row, 0, width);
+        SplittableRandom random = random(seed, epoch, firstIndex + i, 0x5eed);
+        float[] out = row;
+        for (ExampleOp op : exampleOps) {
+          out = op.apply(out, shape, random);
+        }
+        System.arraycopy(out, 0, features, i * width, width);
+      }
+    }
+    if (!batchOps.isEmpty() && n >= 2) {
+      SplittableRandom random = random(seed, epoch, firstIndex, 0xba7c);
+      for (BatchOp op : batchOps) {
+        op.apply(features, labels, n, shape, classes, random);
+      }
+    }
+    return new DataSet(Nd4j.create(features, x.shape(), 'c'), Nd4j.create(labels, new long[] {n, classes}, 'c'));
+  }
+
+  /** The array's values in row-major order, as an n x width block. */
+  private static float[] flat(INDArray a, int n, int width) {
+    return a.dup('c').reshape('c', n, width).data().asFloat();
+  }
+
+  /**
    * One epoch's training minibatches: every example augmented with its own randomness, then grouped
    * into minibatches and mixed, on the executors.
    *
    * @param indexed the training split with each example's index (from zipWithIndex, cached)
    */
-  public JavaRDD<org.nd4j.linalg.dataset.DataSet> epoch(org.apache.spark.api.java.JavaPairRDD<Example, Long> indexed,
+  public JavaRDD<DataSet> epoch(org.apache.spark.api.java.JavaPairRDD<Example, Long> indexed,
       int epoch, int batchSize, int numClasses) {
     AugmentPipeline self = this;
     JavaRDD<Example> examples = indexed.map(t -> self.apply(t._1(), epoch, t._2()));

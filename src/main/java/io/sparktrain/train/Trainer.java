@@ -1,8 +1,10 @@
 package io.sparktrain.train;
 
 import io.sparktrain.augment.AugmentPipeline;
+import io.sparktrain.augment.AugmentingLoader;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.config.TrainConfig;
+import io.sparktrain.data.BatchFiles;
 import io.sparktrain.data.Batches;
 import io.sparktrain.data.Example;
 import io.sparktrain.data.Splits;
@@ -32,7 +34,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.data.BatchAndExportDataSetsFunction;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.ui.model.stats.StatsListener;
@@ -43,7 +44,7 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * The training loop around dl4j-spark's {@link ParameterAveragingTrainingMaster}. With the export
  * approach the trainer runs every averaging round itself (one {@code fitPaths} call over that round's
- * exported minibatches), so between rounds it can set the scheduled learning rate, read the workers'
+ * minibatches, exported once; augmentation runs as the workers load them), so between rounds it can set the scheduled learning rate, read the workers'
  * gradient health and loss, and undo a diverged round. With the direct approach dl4j-spark runs a
  * whole epoch's rounds and these checks act once per epoch. After every epoch the averaged network is
  * scored on the validation split (early stopping, reduce-on-plateau); after the last, on the test set.
@@ -168,14 +169,16 @@ public final class Trainer {
       net.setCollectTrainingStats(true);
       keepGood();
 
-      JavaRDD<DataSet> train = Batches.of(data.train(), t.batchSizePerWorker(), numClasses)
-          .persist(StorageLevel.MEMORY_AND_DISK_SER());
       JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, numClasses)
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       AugmentPipeline augment = augmentation != null ? augmentation : augmentPipeline(job, data);
-      JavaPairRDD<Example, Long> indexed = augment.isEmpty() ? null
+      // Export: the training split is written once; augmentation, if any, happens as workers load it.
+      // Direct: un-augmented minibatches are cached; augmented epochs are made from the indexed split.
+      List<String> exported = exportDirectory == null ? null : export(data.train().zipWithIndex(), exportDirectory);
+      JavaRDD<DataSet> train = exportDirectory != null || !augment.isEmpty() ? null
+          : Batches.of(data.train(), t.batchSizePerWorker(), numClasses).persist(StorageLevel.MEMORY_AND_DISK_SER());
+      JavaPairRDD<Example, Long> indexed = exportDirectory != null || augment.isEmpty() ? null
           : data.train().zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
-      List<String> exported = exportDirectory == null || indexed != null ? null : export(train, exportDirectory);
       if (t.guard().enabled()) {
         sc.setJobGroup("baseline", "loss of the untrained network", false);
         guard.baseline(net.calculateScore(validation, true, EVAL_BATCH));
@@ -197,24 +200,16 @@ public final class Trainer {
         long t0 = System.nanoTime();
         epochLossSum = 0;
         epochLossBatches = 0;
-        if (indexed == null) {
-          if (exported != null) {
-            trainEpochInRounds(epoch, exported);
-          } else {
-            trainEpochDirect(epoch, train);
-          }
+        if (exported != null) {
+          trainEpochInRounds(epoch, exported, augment.isEmpty() ? null : new AugmentingLoader(augment, epoch));
+        } else if (indexed == null) {
+          trainEpochDirect(epoch, train);
         } else {
-          // Augmented: this epoch's own minibatches, made on the executors with this epoch's randomness.
-          JavaRDD<DataSet> epochData = augment.epoch(indexed, epoch, t.batchSizePerWorker(), numClasses);
-          if (exportDirectory != null) {
-            String dir = exportDirectory + "/epoch-" + epoch;
-            trainEpochInRounds(epoch, export(epochData, dir));
-            deleteQuietly(dir);
-          } else {
-            epochData = epochData.persist(StorageLevel.MEMORY_AND_DISK_SER());
-            trainEpochDirect(epoch, epochData);
-            epochData.unpersist(false);
-          }
+          // Augmented, direct: this epoch's own minibatches, made on the executors with its randomness.
+          JavaRDD<DataSet> epochData = augment.epoch(indexed, epoch, t.batchSizePerWorker(), numClasses)
+              .persist(StorageLevel.MEMORY_AND_DISK_SER());
+          trainEpochDirect(epoch, epochData);
+          epochData.unpersist(false);
         }
         double trainSeconds = seconds(t0);
         if (!Double.isFinite(net.getNetwork().params().sumNumber().doubleValue())) {
@@ -265,7 +260,9 @@ public final class Trainer {
       double testLoss = net.calculateScore(test, true, EVAL_BATCH);
       double testSeconds = seconds(t2);
       sc.clearJobGroup();
-      train.unpersist(false);
+      if (train != null) {
+        train.unpersist(false);
+      }
       validation.unpersist(false);
       test.unpersist(false);
       if (indexed != null) {
@@ -277,7 +274,7 @@ public final class Trainer {
     }
 
     /** Every round of the epoch through {@code fitPaths}: this epoch's order of the exported minibatches, in slices. */
-    private void trainEpochInRounds(int epoch, List<String> exported) {
+    private void trainEpochInRounds(int epoch, List<String> exported, AugmentingLoader loader) {
       List<String> order = new ArrayList<>(exported);
       Collections.shuffle(order, new Random(job.seed() * 1_000_003L + epoch));
       int perRound = workers * t.averagingFrequency();
@@ -286,7 +283,12 @@ public final class Trainer {
       for (int r = 0; r < roundsInEpoch; r++) {
         setLearningRate(schedule.rate(epoch, r, roundsInEpoch) * guardScale);
         List<String> slice = order.subList(r * perRound, Math.min(order.size(), (r + 1) * perRound));
-        net.fitPaths(sc.parallelize(new ArrayList<>(slice), Math.min(workers, slice.size())));
+        JavaRDD<String> paths = sc.parallelize(new ArrayList<>(slice), Math.min(workers, slice.size()));
+        if (loader == null) {
+          net.fitPaths(paths);
+        } else {
+          net.fitPaths(paths, loader);
+        }
         RoundMetrics m = rounds.roundEnded();
         if (m != null) {
           afterRound(epoch, m.round(), m.meanLoss(), m.minibatches());
@@ -417,24 +419,13 @@ public final class Trainer {
       }
     }
 
-    /** Writes training minibatches to {@code dir}, as dl4j-spark's export approach does; returns their paths. */
-    private List<String> export(JavaRDD<DataSet> train, String dir) {
+    /** Writes the training minibatches to {@code dir} once ({@link BatchFiles}); returns their paths. */
+    private List<String> export(JavaPairRDD<Example, Long> indexed, String dir) {
       sc.setJobGroup("export", "exporting training minibatches", false);
       Broadcast<SerializableHadoopConfig> hadoop = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
-      List<String> paths = new ArrayList<>(train.mapPartitionsWithIndex(
-          new BatchAndExportDataSetsFunction(t.batchSizePerWorker(), dir, hadoop), false).collect());
+      List<String> paths = BatchFiles.export(indexed, t.batchSizePerWorker(), job.data().numClasses(), dir, hadoop);
       sc.clearJobGroup();
-      Collections.sort(paths);
       return paths;
-    }
-
-    private void deleteQuietly(String dir) {
-      try {
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
-        path.getFileSystem(sc.hadoopConfiguration()).delete(path, true);
-      } catch (java.io.IOException e) {
-        // The whole export folder is deleted after training anyway.
-      }
     }
 
     private ParameterAveragingTrainingMaster trainingMaster() {

@@ -1,0 +1,78 @@
+package io.sparktrain.data;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.SerializableHadoopConfig;
+import org.nd4j.linalg.dataset.DataSet;
+import scala.Tuple2;
+
+/**
+ * Training minibatches written once as files, one serialized {@link DataSet} each, for dl4j-spark's
+ * {@code fitPaths}. A file is named after the index (in the training split) of its first example,
+ * {@code batch-000000001234.bin}, and holds consecutive examples: a loader can tell every row's index
+ * from the name alone, which is what seeds augmentation on the workers (see
+ * {@code io.sparktrain.augment.AugmentingLoader}). The names do not depend on executors or JVMs, so
+ * they are the same in every run over the same data.
+ */
+public final class BatchFiles {
+  private static final String PREFIX = "batch-";
+  private static final String SUFFIX = ".bin";
+
+  private BatchFiles() {}
+
+  /**
+   * Writes the examples, grouped into minibatches of {@code batchSize} within each partition, under
+   * {@code dir}; returns the files' paths, sorted.
+   *
+   * @param indexed the training split with each example's index (zipWithIndex: consecutive within a partition)
+   */
+  public static List<String> export(JavaPairRDD<Example, Long> indexed, int batchSize, int numClasses, String dir,
+      Broadcast<SerializableHadoopConfig> hadoop) {
+    List<String> paths = new ArrayList<>(indexed.mapPartitions(it -> {
+      List<String> written = new ArrayList<>();
+      List<Example> batch = new ArrayList<>(batchSize);
+      long first = -1;
+      while (it.hasNext()) {
+        Tuple2<Example, Long> t = it.next();
+        if (batch.isEmpty()) {
+          first = t._2();
+        }
+        batch.add(t._1());
+        if (batch.size() == batchSize || !it.hasNext()) {
+          written.add(write(Batches.toDataSet(batch, numClasses), dir, first, hadoop));
+          batch.clear();
+        }
+      }
+      return written.iterator();
+    }).collect());
+    paths.sort(null);
+    return paths;
+  }
+
+  /** The index of the first example in a file written by {@link #export}. */
+  public static long firstIndex(String path) {
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
+    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {
+      throw new IllegalArgumentException(path + ": not a minibatch file (expected " + PREFIX + "<index>" + SUFFIX + ")");
+    }
+    return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+  }
+
+  private static String write(DataSet ds, String dir, long first, Broadcast<SerializableHadoopConfig> hadoop)
+      throws IOException {
+    Path path = new Path(dir, String.format(Locale.ROOT, "%s%012d%s", PREFIX, first, SUFFIX));
+    FileSystem fs = path.getFileSystem(hadoop.getValue().getConfiguration());
+    try (OutputStream out = fs.create(path, true)) {
+      ds.save(out);
+    }
+    return path.toString();
+  }
+}
