@@ -41,9 +41,19 @@ class ConfigLoaderTest {
 
   @Test
   void load_everyShippedJob_isValid() {
-    for (String name : List.of("fashion-mnist-sample.conf", "fashion-mnist.conf", "breast-cancer-csv.conf")) {
-      assertThat(ConfigLoader.load(new File("conf", name), List.of()).name()).isNotBlank();
+    List<String> jobs = List.of("fashion-mnist-sample.conf", "fashion-mnist.conf", "breast-cancer-csv.conf",
+        "fashion-mnist-1k.conf", "fashion-mnist-1k-augmented.conf", "diagnostics/deep-relu.conf",
+        "diagnostics/deep-sigmoid.conf", "diagnostics/lr-sane.conf", "diagnostics/lr-too-high.conf");
+    for (String name : jobs) {
+      assertThat(ConfigLoader.load(new File("conf", name), List.of()).name()).as(name).isNotBlank();
     }
+    JobConfig small = ConfigLoader.load(new File("conf/fashion-mnist-1k.conf"), List.of());
+    JobConfig augmented = ConfigLoader.load(new File("conf/fashion-mnist-1k-augmented.conf"), List.of());
+    assertThat(augmented.model()).as("the overfitting benchmark compares the same network").isEqualTo(small.model());
+    assertThat(augmented.train().epochs()).isEqualTo(small.train().epochs());
+    assertThat(augmented.train().schedule()).isEqualTo(small.train().schedule());
+    assertThat(small.augment()).isEmpty();
+    assertThat(augmented.augment()).hasSize(3);
   }
 
   @Test
