@@ -1,12 +1,14 @@
 package io.sparktrain.augment;
 
 import io.sparktrain.config.AugmentSpec;
+import io.sparktrain.data.Batches;
 import io.sparktrain.data.Example;
 import io.sparktrain.data.Shape;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -16,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The configured augmentations ({@code augment.ops}), in order: per-example operations, then the
  * minibatch ones (mixup, cutmix). Applied on the executors every epoch. The randomness of an example
  * is a function of (run seed, epoch, the example's index in the training split), and of a minibatch of
- * (run seed, epoch, partition, minibatch number): the same seed gives the same augmented epoch, and
+ * (run seed, epoch, the index of its first example): the same seed gives the same augmented epoch, and
  * every epoch differs.
  */
 public final class AugmentPipeline implements Serializable {
@@ -107,17 +109,6 @@ public final class AugmentPipeline implements Serializable {
     return new Example(x, e.label());
   }
 
-  /** Mixes minibatch {@code batch} of partition {@code partition} in place (see {@link BatchOp}). */
-  public void applyBatch(float[] features, float[] labels, int n, int classes, int epoch, int partition, long batch) {
-    if (batchOps.isEmpty() || n < 2) {
-      return;
-    }
-    SplittableRandom random = random(seed, epoch, ((long) partition << 32) ^ batch, 0xba7c);
-    for (BatchOp op : batchOps) {
-      op.apply(features, labels, n, shape, classes, random);
-    }
-  }
-
   /**
    * A minibatch of consecutive examples, the first with index {@code firstIndex} in the training
    * split, augmented for {@code epoch}: every row with its own randomness (as {@link #apply}), then the
@@ -161,19 +152,14 @@ public final class AugmentPipeline implements Serializable {
   }
 
   /**
-   * One epoch's training minibatches: every example augmented with its own randomness, then grouped
-   * into minibatches and mixed, on the executors.
+   * One epoch's training minibatches for the direct approach, made on the executors: the same
+   * minibatches, augmented the same way, as the export approach's {@link AugmentingLoader} gives.
    *
    * @param indexed the training split with each example's index (from zipWithIndex, cached)
    */
-  public JavaRDD<DataSet> epoch(org.apache.spark.api.java.JavaPairRDD<Example, Long> indexed,
-      int epoch, int batchSize, int numClasses) {
+  public JavaRDD<DataSet> epoch(JavaPairRDD<Example, Long> indexed, int epoch, int batchSize, int numClasses) {
     AugmentPipeline self = this;
-    JavaRDD<Example> examples = indexed.map(t -> self.apply(t._1(), epoch, t._2()));
-    return hasBatchOps()
-        ? io.sparktrain.data.Batches.of(examples, batchSize, numClasses,
-            (f, l, n, k, partition, batch) -> self.applyBatch(f, l, n, k, epoch, partition, batch))
-        : io.sparktrain.data.Batches.of(examples, batchSize, numClasses);
+    return Batches.indexed(indexed, batchSize, numClasses).map(t -> self.augment(t._2(), epoch, t._1()));
   }
 
   /** What runs, in order, for summary.json and the report. */

@@ -11,7 +11,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.datavec.spark.util.SerializableHadoopConfig;
 import org.nd4j.linalg.dataset.DataSet;
-import scala.Tuple2;
 
 /**
  * Training minibatches written once as files, one serialized {@link DataSet} each, for dl4j-spark's
@@ -35,23 +34,8 @@ public final class BatchFiles {
    */
   public static List<String> export(JavaPairRDD<Example, Long> indexed, int batchSize, int numClasses, String dir,
       Broadcast<SerializableHadoopConfig> hadoop) {
-    List<String> paths = new ArrayList<>(indexed.mapPartitions(it -> {
-      List<String> written = new ArrayList<>();
-      List<Example> batch = new ArrayList<>(batchSize);
-      long first = -1;
-      while (it.hasNext()) {
-        Tuple2<Example, Long> t = it.next();
-        if (batch.isEmpty()) {
-          first = t._2();
-        }
-        batch.add(t._1());
-        if (batch.size() == batchSize || !it.hasNext()) {
-          written.add(write(Batches.toDataSet(batch, numClasses), dir, first, hadoop));
-          batch.clear();
-        }
-      }
-      return written.iterator();
-    }).collect());
+    List<String> paths = new ArrayList<>(Batches.indexed(indexed, batchSize, numClasses)
+        .map(t -> write(t._2(), dir, t._1(), hadoop)).collect());
     paths.sort(null);
     return paths;
   }

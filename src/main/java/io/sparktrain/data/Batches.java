@@ -3,39 +3,54 @@ package io.sparktrain.data;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
 
 /** Groups examples into DL4J minibatches on the executors: flat features and one-hot labels. */
 public final class Batches {
   private Batches() {}
 
-  /**
-   * Changes a minibatch's flat arrays in place before they become a DataSet (mixup, cutmix):
-   * {@code features} n x width, {@code labels} n x classes one-hot.
-   */
-  @FunctionalInterface
-  public interface Mixer extends java.io.Serializable {
-    void mix(float[] features, float[] labels, int n, int classes, int partition, long batch);
-  }
-
   public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses) {
-    return examples.mapPartitions(it -> new BatchIterator(it, batchSize, numClasses, null, 0));
+    return examples.mapPartitions(it -> new BatchIterator(it, batchSize, numClasses));
   }
 
-  /** Minibatches whose arrays {@code mixer} changes first. */
-  public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses, Mixer mixer) {
-    return examples.mapPartitionsWithIndex((p, it) -> new BatchIterator(it, batchSize, numClasses, mixer, p), false);
+  /**
+   * Minibatches of consecutive examples of an indexed split (zipWithIndex: indices are consecutive
+   * within a partition), each with the index of its first example: row i of the minibatch is example
+   * {@code first + i}. Augmentation seeds every row from that index ({@link BatchFiles} names files by it).
+   */
+  public static JavaRDD<Tuple2<Long, DataSet>> indexed(JavaPairRDD<Example, Long> indexed, int batchSize,
+      int numClasses) {
+    return indexed.mapPartitions(it -> new Iterator<Tuple2<Long, DataSet>>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Tuple2<Long, DataSet> next() {
+        if (!it.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<Example> batch = new ArrayList<>(batchSize);
+        long first = -1;
+        while (it.hasNext() && batch.size() < batchSize) {
+          Tuple2<Example, Long> t = it.next();
+          first = batch.isEmpty() ? t._2() : first;
+          batch.add(t._1());
+        }
+        return new Tuple2<>(first, toDataSet(batch, numClasses));
+      }
+    });
   }
 
   /** One minibatch from a list of examples, all with the same feature count. */
   public static DataSet toDataSet(List<Example> batch, int numClasses) {
-    return toDataSet(batch, numClasses, null, 0, 0);
-  }
-
-  private static DataSet toDataSet(List<Example> batch, int numClasses, Mixer mixer, int partition, long number) {
     int n = batch.size();
     int width = batch.get(0).features().length;
     float[] features = new float[n * width];
@@ -44,9 +59,6 @@ public final class Batches {
       Example ex = batch.get(i);
       System.arraycopy(ex.features(), 0, features, i * width, width);
       labels[i * numClasses + ex.label()] = 1f;
-    }
-    if (mixer != null) {
-      mixer.mix(features, labels, n, numClasses, partition, number);
     }
     INDArray x = Nd4j.create(features, new long[] {n, width}, 'c');
     INDArray y = Nd4j.create(labels, new long[] {n, numClasses}, 'c');
@@ -57,16 +69,11 @@ public final class Batches {
     private final Iterator<Example> source;
     private final int batchSize;
     private final int numClasses;
-    private final Mixer mixer;
-    private final int partition;
-    private long number;
 
-    BatchIterator(Iterator<Example> source, int batchSize, int numClasses, Mixer mixer, int partition) {
+    BatchIterator(Iterator<Example> source, int batchSize, int numClasses) {
       this.source = source;
       this.batchSize = batchSize;
       this.numClasses = numClasses;
-      this.mixer = mixer;
-      this.partition = partition;
     }
 
     @Override
@@ -76,11 +83,14 @@ public final class Batches {
 
     @Override
     public DataSet next() {
+      if (!source.hasNext()) {
+        throw new NoSuchElementException();
+      }
       List<Example> batch = new ArrayList<>(batchSize);
       while (source.hasNext() && batch.size() < batchSize) {
         batch.add(source.next());
       }
-      return toDataSet(batch, numClasses, mixer, partition, number++);
+      return toDataSet(batch, numClasses);
     }
   }
 }

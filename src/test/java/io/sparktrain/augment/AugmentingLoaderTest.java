@@ -117,4 +117,22 @@ class AugmentingLoaderTest {
     assertThatThrownBy(() -> BatchFiles.firstIndex("hdfs://nn/x/dataset_0_1.bin"))
         .hasMessageContaining("not a minibatch file");
   }
+
+  @Test
+  void directApproachEpoch_equalsWhatTheLoaderMakesOfTheExportedFiles(@TempDir Path dir) throws Exception {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+    var indexed = sc.parallelize(examples(19), 3).zipWithIndex();
+    AugmentPipeline p = new AugmentPipeline(List.of(new HorizontalFlip(0.5), new RandomErasing(0.5, 0.1, 0.3)),
+        List.of(new CutMix(1.0, 0.5)), IMAGE, 9);
+    List<DataSet> direct = p.epoch(indexed, 3, 4, 3).collect();
+    List<String> paths = BatchFiles.export(indexed, 4, 3, dir.toUri().toString(),
+        sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration())));
+    assertThat(paths).hasSameSizeAs(direct);
+    // Both are in order of first example index: partitions in order, minibatches in order within each.
+    for (int k = 0; k < paths.size(); k++) {
+      DataSet loaded = new AugmentingLoader(p, 3).load(file(Path.of(java.net.URI.create(paths.get(k)))));
+      assertThat(loaded.getFeatures()).as(paths.get(k)).isEqualTo(direct.get(k).getFeatures());
+      assertThat(loaded.getLabels()).as(paths.get(k)).isEqualTo(direct.get(k).getLabels());
+    }
+  }
 }
