@@ -101,12 +101,16 @@ public final class AugmentPipeline implements Serializable {
     if (exampleOps.isEmpty()) {
       return e;
     }
+    return new Example(row(e.features(), epoch, index), e.label());
+  }
+
+  /** The per-example operations on one row, with the randomness of (seed, epoch, index); a new array. */
+  private float[] row(float[] x, int epoch, long index) {
     SplittableRandom random = random(seed, epoch, index, 0x5eed);
-    float[] x = e.features();
     for (ExampleOp op : exampleOps) {
       x = op.apply(x, shape, random);
     }
-    return new Example(x, e.label());
+    return x;
   }
 
   /**
@@ -126,15 +130,10 @@ public final class AugmentPipeline implements Serializable {
     float[] features = flat(x, n, width);
     float[] labels = flat(y, n, classes);
     if (!exampleOps.isEmpty()) {
-      float[] row = new float[width];
+      float[] original = new float[width];
       for (int i = 0; i < n; i++) {
-        System.arraycopy(features, i * width, row, 0, width);
-        SplittableRandom random = random(seed, epoch, firstIndex + i, 0x5eed);
-        float[] out = row;
-        for (ExampleOp op : exampleOps) {
-          out = op.apply(out, shape, random);
-        }
-        System.arraycopy(out, 0, features, i * width, width);
+        System.arraycopy(features, i * width, original, 0, width);
+        System.arraycopy(row(original, epoch, firstIndex + i), 0, features, i * width, width);
       }
     }
     if (!batchOps.isEmpty() && n >= 2) {
