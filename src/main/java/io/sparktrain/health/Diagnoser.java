@@ -24,6 +24,7 @@ public final class Diagnoser {
   private final ModelConfig model;
   private final boolean guardEnabled;
   private double learningRate;
+  private final double baseLearningRate;
   private final int[] vanishingStreak;
   private final int[] explodingStreak;
   private final int[] deadStreak;
@@ -37,6 +38,7 @@ public final class Diagnoser {
     this.model = model;
     this.guardEnabled = guardEnabled;
     this.learningRate = learningRate;
+    this.baseLearningRate = learningRate;
     int n = model.layers().size();
     vanishingStreak = new int[n];
     explodingStreak = new int[n];
@@ -75,6 +77,10 @@ public final class Diagnoser {
     if (layers.isEmpty()) {
       return out;
     }
+    // An update scales with the learning rate: when a schedule (or the guard) has lowered the rate, the
+    // ratio threshold is lowered with it, so the tail of a cosine decay is not taken for vanishing.
+    double rateScale = learningRate > 0 && baseLearningRate > 0 ? Math.min(1.0, learningRate / baseLearningRate) : 1.0;
+    double vanishingRatio = Math.log10(config.vanishingRatio() * rateScale);
     double maxNorm = layers.stream().mapToDouble(LayerHealth::gradientNorm).filter(Double::isFinite).max().orElse(0);
     Set<Integer> vanishing = new TreeSet<>();
     Set<Integer> exploding = new TreeSet<>();
@@ -87,7 +93,7 @@ public final class Diagnoser {
       int i = h.layer();
       boolean weighted = h.type().equals("dense") || h.type().equals("conv");
       double relative = maxNorm > 0 ? h.gradientNorm() / maxNorm : Double.NaN;
-      boolean lowRatio = h.log10UpdateRatio() < Math.log10(config.vanishingRatio());
+      boolean lowRatio = h.log10UpdateRatio() < vanishingRatio;
       boolean lowNorm = relative < config.vanishingRelativeNorm();
       vanishingStreak[i] = weighted && (lowRatio || lowNorm) ? vanishingStreak[i] + 1 : 0;
       if (vanishingStreak[i] >= config.consecutive()) {

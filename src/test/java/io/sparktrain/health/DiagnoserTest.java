@@ -57,6 +57,22 @@ class DiagnoserTest {
   }
 
   @Test
+  void smallRatiosFromAScheduledLowRate_notVanishing_theSameAtTheFullRate_vanishing() {
+    // The end of a cosine decay: the rate is a hundredth of the base rate, the updates with it.
+    Diagnoser decayed = new Diagnoser(HEALTH, mlp(3, "relu", "adam", "none"), true, 0.001);
+    decayed.learningRate(0.00001);
+    for (int r = 1; r <= 4; r++) {
+      assertThat(decayed.observe(150, r, round(3, -5.2, 0.4, -5.2), false, 0.02)).as("round " + r).isEmpty();
+    }
+    Diagnoser full = new Diagnoser(HEALTH, mlp(3, "relu", "adam", "none"), true, 0.001);
+    List<Diagnosis> found = new ArrayList<>();
+    for (int r = 1; r <= 4; r++) {
+      found.addAll(full.observe(1, r, round(3, -5.2, 0.4, -5.2), false, 0.02));
+    }
+    assertThat(found).extracting(Diagnosis::kind).containsExactly("vanishing");
+  }
+
+  @Test
   void healthyRatiosAndNorms_noDiagnosis() {
     Diagnoser d = new Diagnoser(HEALTH, mlp(3, "relu", "adam", "auto"), true, 0.001);
     for (int r = 1; r <= 50; r++) {
