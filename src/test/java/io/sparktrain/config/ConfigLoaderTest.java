@@ -53,7 +53,7 @@ class ConfigLoaderTest {
     assertThat(augmented.train().epochs()).isEqualTo(small.train().epochs());
     assertThat(augmented.train().schedule()).isEqualTo(small.train().schedule());
     assertThat(small.augment()).isEmpty();
-    assertThat(augmented.augment()).hasSize(3);
+    assertThat(augmented.augment()).isNotEmpty();
   }
 
   @Test
