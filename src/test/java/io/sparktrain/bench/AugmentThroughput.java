@@ -17,13 +17,13 @@ import org.apache.hadoop.conf.Configuration;
  * (the work one executor core does per epoch), beside a plain copy of the same pixels. Prints
  * images/s for both, best of three passes each.
  *
- * <p>Usage: AugmentThroughput JOB_CONF
+ * <p>Usage: AugmentThroughput JOB_CONF [key=value ...]
  */
 public final class AugmentThroughput {
   private AugmentThroughput() {}
 
   public static void main(String[] args) {
-    JobConfig job = ConfigLoader.load(new File(args[0]), List.of());
+    JobConfig job = ConfigLoader.load(new File(args[0]), List.of(args).subList(1, args.length));
     IdxReader.IdxImages images = IdxReader.read(job.data().train(), job.data().trainLabels(),
         job.data().numClasses(), new Configuration());
     List<Example> examples = new ArrayList<>();
