@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +17,7 @@ public final class Batches {
   private Batches() {}
 
   public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses) {
-    return examples.mapPartitions(it -> new BatchIterator(it, batchSize, numClasses));
+    return examples.mapPartitions(it -> map(groups(it, batchSize), batch -> toDataSet(batch, numClasses)));
   }
 
   /**
@@ -26,27 +27,11 @@ public final class Batches {
    */
   public static JavaRDD<Tuple2<Long, DataSet>> indexed(JavaPairRDD<Example, Long> indexed, int batchSize,
       int numClasses) {
-    return indexed.mapPartitions(it -> new Iterator<Tuple2<Long, DataSet>>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Tuple2<Long, DataSet> next() {
-        if (!it.hasNext()) {
-          throw new NoSuchElementException();
-        }
-        List<Example> batch = new ArrayList<>(batchSize);
-        long first = -1;
-        while (it.hasNext() && batch.size() < batchSize) {
-          Tuple2<Example, Long> t = it.next();
-          first = batch.isEmpty() ? t._2() : first;
-          batch.add(t._1());
-        }
-        return new Tuple2<>(first, toDataSet(batch, numClasses));
-      }
-    });
+    return indexed.mapPartitions(it -> map(groups(it, batchSize), batch -> {
+      List<Example> examples = new ArrayList<>(batch.size());
+      batch.forEach(t -> examples.add(t._1()));
+      return new Tuple2<>(batch.get(0)._2(), toDataSet(examples, numClasses));
+    }));
   }
 
   /** One minibatch from a list of examples, all with the same feature count. */
@@ -65,32 +50,39 @@ public final class Batches {
     return new DataSet(x, y);
   }
 
-  private static final class BatchIterator implements Iterator<DataSet> {
-    private final Iterator<Example> source;
-    private final int batchSize;
-    private final int numClasses;
-
-    BatchIterator(Iterator<Example> source, int batchSize, int numClasses) {
-      this.source = source;
-      this.batchSize = batchSize;
-      this.numClasses = numClasses;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return source.hasNext();
-    }
-
-    @Override
-    public DataSet next() {
-      if (!source.hasNext()) {
-        throw new NoSuchElementException();
+  /** Consecutive groups of {@code size} items (the last may be smaller), lazily. */
+  private static <T> Iterator<List<T>> groups(Iterator<T> source, int size) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return source.hasNext();
       }
-      List<Example> batch = new ArrayList<>(batchSize);
-      while (source.hasNext() && batch.size() < batchSize) {
-        batch.add(source.next());
+
+      @Override
+      public List<T> next() {
+        if (!source.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<T> group = new ArrayList<>(size);
+        while (source.hasNext() && group.size() < size) {
+          group.add(source.next());
+        }
+        return group;
       }
-      return toDataSet(batch, numClasses);
-    }
+    };
+  }
+
+  private static <A, B> Iterator<B> map(Iterator<A> source, Function<A, B> f) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return source.hasNext();
+      }
+
+      @Override
+      public B next() {
+        return f.apply(source.next());
+      }
+    };
   }
 }
