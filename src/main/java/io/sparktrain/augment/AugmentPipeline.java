@@ -146,7 +146,7 @@ public final class AugmentPipeline implements Serializable {
   }
 
   /** The array's values in row-major order, as an n x width block. */
-  private static float[] flat(INDArray a, int n, int width) {
+  static float[] flat(INDArray a, int n, int width) {
     return a.dup('c').reshape('c', n, width).data().asFloat();
   }
 

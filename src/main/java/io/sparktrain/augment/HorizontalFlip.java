@@ -7,9 +7,11 @@ import java.util.SplittableRandom;
 public record HorizontalFlip(double p) implements ExampleOp {
   @Override
   public float[] apply(float[] x, Shape s, SplittableRandom random) {
-    if (random.nextDouble() >= p) {
-      return x.clone();
-    }
+    return random.nextDouble() >= p ? x.clone() : mirror(x, s);
+  }
+
+  /** The image mirrored left to right (a new array). */
+  public static float[] mirror(float[] x, Shape s) {
     float[] out = new float[x.length];
     int w = s.width();
     int c = s.channels();

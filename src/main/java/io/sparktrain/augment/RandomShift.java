@@ -12,6 +12,11 @@ public record RandomShift(int pixels) implements ExampleOp {
   public float[] apply(float[] x, Shape s, SplittableRandom random) {
     int dx = random.nextInt(2 * pixels + 1) - pixels;
     int dy = random.nextInt(2 * pixels + 1) - pixels;
+    return shift(x, s, dx, dy);
+  }
+
+  /** The image moved right by {@code dx} and down by {@code dy} pixels, zeros where it uncovers (a new array). */
+  public static float[] shift(float[] x, Shape s, int dx, int dy) {
     float[] out = new float[x.length];
     int h = s.height();
     int w = s.width();

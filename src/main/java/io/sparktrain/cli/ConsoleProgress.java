@@ -47,8 +47,12 @@ final class ConsoleProgress implements io.sparktrain.train.TrainingEvents {
   @Override
   public synchronized void recovery(io.sparktrain.train.Recovery r) {
     clearBar();
-    out.printf(Locale.ROOT, "guard: epoch %d, round %d diverged (%s): restored the last good parameters, "
-        + "learning rate %.3g -> %.3g%n", r.epoch(), r.round(), r.reason(), r.learningRateBefore(), r.learningRateAfter());
+    String rate = r.learningRateAfter() < r.learningRateBefore()
+        ? String.format(Locale.ROOT, "learning rate %.3g -> %.3g", r.learningRateBefore(), r.learningRateAfter())
+        : String.format(Locale.ROOT, "learning rate kept at %.3g (a lone spike; a second one within the guard's "
+            + "window lowers it)", r.learningRateBefore());
+    out.printf(Locale.ROOT, "guard: epoch %d, round %d diverged (%s): restored the last good parameters, %s%n",
+        r.epoch(), r.round(), r.reason(), rate);
     out.flush();
   }
 

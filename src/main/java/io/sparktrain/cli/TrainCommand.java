@@ -1,6 +1,7 @@
 package io.sparktrain.cli;
 
 import io.sparktrain.config.JobConfig;
+import io.sparktrain.train.TrainedModel;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -56,8 +57,11 @@ public final class TrainCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
     TrainingRun.Result result = new TrainingRun(job, output, spark.master, out).withUiUrl(uiUrl).execute();
-    out.printf(Locale.ROOT, "test accuracy %.4f on %d examples; run directory: %s%n",
-        result.testAccuracy(), result.testExamples(), result.runDirectory());
+    TrainedModel.TestTime tta = result.model().testTime();
+    String views = tta == null ? "" : String.format(Locale.ROOT, " (test-time augmentation, %s; %.4f without)",
+        tta.views(), tta.withoutViews().accuracy());
+    out.printf(Locale.ROOT, "test accuracy %.4f on %d examples%s; run directory: %s%n",
+        result.testAccuracy(), result.testExamples(), views, result.runDirectory());
     out.flush();
     return ExitCode.OK.code();
   }

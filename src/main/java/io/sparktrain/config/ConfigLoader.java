@@ -158,7 +158,7 @@ public final class ConfigLoader {
     ModelConfig model = model(root.at("model"));
     return new JobConfig(root.string("name"), root.longValue("seed"), root.string("output"), data, model,
         train(root.at("train")), spark(root.at("spark")), health(root.at("health")), lrFind(root.at("lrFind")),
-        augment(root.at("augment")), merged);
+        augment(root.at("augment")), testTime(root.at("augment").at("testTime")), merged);
   }
 
   private static DataConfig data(ConfigReader r) {
@@ -259,6 +259,10 @@ public final class ConfigLoader {
           op.doubleValue("alpha", type.equals("cutmix") ? 1.0 : 0.2)));
     }
     return ops;
+  }
+
+  private static TestTimeConfig testTime(ConfigReader r) {
+    return new TestTimeConfig(r.bool("enabled"), r.intValue("shiftPixels"));
   }
 
   private static HealthConfig health(ConfigReader r) {

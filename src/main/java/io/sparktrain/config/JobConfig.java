@@ -6,15 +6,16 @@ import java.util.List;
 /**
  * One job, fully resolved and validated.
  *
+ * @param testTime test-time augmentation of the test set ({@code augment.testTime})
  * @param resolved the merged HOCON tree, written to the run directory as {@code config.resolved.conf}
  */
 public record JobConfig(
     String name, long seed, String output, DataConfig data, ModelConfig model, TrainConfig train, SparkSettings spark,
-    HealthConfig health, LrFindConfig lrFind, List<AugmentSpec> augment, Config resolved) {
+    HealthConfig health, LrFindConfig lrFind, List<AugmentSpec> augment, TestTimeConfig testTime, Config resolved) {
 
   /** This job with other data settings (e.g. the class names an image folder gives). */
   public JobConfig withData(DataConfig other) {
-    return new JobConfig(name, seed, output, other, model, train, spark, health, lrFind, augment, resolved);
+    return new JobConfig(name, seed, output, other, model, train, spark, health, lrFind, augment, testTime, resolved);
   }
 
   public JobConfig {
@@ -26,6 +27,13 @@ public record JobConfig(
               + "noise or mixup");
       Check.that(!op.type().equals("jitter") || !data.isImage(), op.key() + ".type",
           "jitter is for tabular rows; for images use noise");
+    }
+    if (testTime.enabled()) {
+      Check.that(data.isImage(), "augment.testTime.enabled",
+          "test-time augmentation needs image input, but data.format = " + data.format());
+      Check.that(augment.stream().anyMatch(op -> op.type().equals("flip") || op.type().equals("shift")),
+          "augment.testTime.enabled", "its views follow the training pipeline's flip and shift, but augment.ops has "
+              + "neither; add { type = flip } or { type = shift } to augment.ops, or turn test-time augmentation off");
     }
     LayerSpec out = model.layers().get(model.layers().size() - 1);
     Check.that(out.units() == 0 || out.units() == data.numClasses(), out.key() + ".units",

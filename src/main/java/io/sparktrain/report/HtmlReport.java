@@ -34,7 +34,13 @@ public final class HtmlReport {
         .append(CSS).append("</style></head><body>\n");
     h.append("<h1>").append(esc(s.path("name").asText())).append("</h1>\n<p class=\"lead\">test accuracy <b>")
         .append(pct(s.at("/test/accuracy"))).append("</b> on ").append(s.at("/test/examples").asLong())
-        .append(" test examples · ").append(s.at("/epochs/completed").asInt()).append(" epochs · ")
+        .append(" test examples");
+    JsonNode tta = s.at("/test/testTimeAugmentation");
+    if (!tta.isMissingNode()) {
+      h.append(" (test-time augmentation, ").append(esc(tta.path("views").asText())).append("; ")
+          .append(pct(tta.path("accuracyWithout"))).append(" without)");
+    }
+    h.append(" · ").append(s.at("/epochs/completed").asInt()).append(" epochs · ")
         .append(esc(s.path("finishedAt").asText())).append("</p>\n");
     curves(h, run.metrics(), s);
     learningRate(h, run.metrics(), s);

@@ -31,7 +31,14 @@ public final class Summary {
     out.put("seed", c.job().seed());
     out.put("startedAt", c.startedAt());
     out.put("finishedAt", c.finishedAt());
-    out.put("test", test(c.model().test(), c.model().testLoss(), c.job().data()));
+    Map<String, Object> test = test(c.model().test(), c.model().testLoss(), c.job().data());
+    TrainedModel.TestTime tta = c.model().testTime();
+    if (tta != null) {
+      test.put("testTimeAugmentation", Map.of("views", tta.views(), "accuracyWithout",
+          Json.num(tta.withoutViews().accuracy()), "note", "accuracy and the per-class figures average the "
+              + "views' predictions; loss and model.zip are of the plain images"));
+    }
+    out.put("test", test);
     out.put("epochs", epochs(c.model().epochs()));
     out.put("timings", c.timings());
     out.put("data", data(c.job().data(), c.data()));
@@ -90,7 +97,7 @@ public final class Summary {
     out.put("pipeline", pipeline);
     if (!pipeline.isEmpty()) {
       out.put("randomness", "per example from (seed, epoch, example index); per minibatch from (seed, epoch, "
-          + "partition, minibatch number)");
+          + "index of its first example)");
       if (c.data().shape().image()) {
         out.put("preview", ReportFiles.AUGMENTATION);
       }

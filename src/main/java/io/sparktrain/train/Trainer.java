@@ -2,6 +2,7 @@ package io.sparktrain.train;
 
 import io.sparktrain.augment.AugmentPipeline;
 import io.sparktrain.augment.AugmentingLoader;
+import io.sparktrain.augment.TestTimeViews;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.config.TrainConfig;
 import io.sparktrain.data.BatchFiles;
@@ -258,6 +259,13 @@ public final class Trainer {
       JavaRDD<DataSet> test = Batches.of(data.test(), EVAL_BATCH, numClasses).persist(StorageLevel.MEMORY_AND_DISK_SER());
       Evaluation eval = net.evaluate(test, labels, EVAL_BATCH);
       double testLoss = net.calculateScore(test, true, EVAL_BATCH);
+      TrainedModel.TestTime testTime = null;
+      if (job.testTime().enabled()) {
+        TestTimeViews views = TestTimeViews.of(job.augment(), data.shape(), job.testTime().shiftPixels());
+        sc.setJobGroup("test", "test set evaluation with test-time augmentation", false);
+        testTime = new TrainedModel.TestTime(views.describe(), eval);
+        eval = ViewEvaluation.evaluate(sc, net.getNetwork(), test, labels, views);
+      }
       double testSeconds = seconds(t2);
       sc.clearJobGroup();
       if (train != null) {
@@ -270,7 +278,8 @@ public final class Trainer {
       }
       lrSourceUsed = lrSource;
       TrainingHealth health = health(stoppedBy, stopReason, bestEpoch, lrFind);
-      return new TrainedModel(net.getNetwork(), List.copyOf(epochs), eval, testLoss, trainSeconds, testSeconds, health);
+      return new TrainedModel(net.getNetwork(), List.copyOf(epochs), eval, testLoss, trainSeconds, testSeconds, health,
+          testTime);
     }
 
     /** Every round of the epoch through {@code fitPaths}: this epoch's order of the exported minibatches, in slices. */

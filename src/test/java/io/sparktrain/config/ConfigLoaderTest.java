@@ -215,6 +215,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void testTime_offByDefault_onlyForImages_andNeedsAFlipOrShift() {
+    assertThat(sample().testTime()).isEqualTo(new TestTimeConfig(false, 1));
+    JobConfig on = sample("augment.ops=[{type = flip}]", "augment.testTime.enabled=true", "augment.testTime.shiftPixels=2");
+    assertThat(on.testTime()).isEqualTo(new TestTimeConfig(true, 2));
+    assertThatThrownBy(() -> sample("augment.ops=[{type = erase}]", "augment.testTime.enabled=true"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("augment.testTime.enabled: its views follow the training pipeline's flip and shift, but augment.ops "
+            + "has neither; add { type = flip } or { type = shift } to augment.ops, or turn test-time augmentation off");
+    assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
+        List.of("augment.ops=[{type = mixup}]", "augment.testTime.enabled=true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("augment.testTime.enabled: test-time augmentation needs image input, but data.format = csv");
+    assertRejected("augment.testTime.shiftPixels=-1",
+        "augment.testTime.shiftPixels: must be between 0 and 1000, found -1");
+  }
+
+  @Test
   void validate_convOnTabularData_rejected() {
     assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
         List.of("model.layers=[{type = conv, filters = 2}, {type = output}]")))

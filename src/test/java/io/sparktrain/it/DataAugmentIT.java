@@ -42,7 +42,8 @@ class DataAugmentIT {
   @Test
   void augmentedRun_listsThePipeline_writesThePreview_andTrains() throws Exception {
     JobConfig job = sample("data.trainPerClass=40", "train.epochs=2",
-        "augment.ops=[{type = flip}, {type = shift, pixels = 2}, {type = erase}, {type = mixup}]");
+        "augment.ops=[{type = flip}, {type = shift, pixels = 2}, {type = erase}, {type = mixup}]",
+        "augment.testTime.enabled=true");
     Path run = dir.resolve("augmented");
     StringWriter console = new StringWriter();
     TrainingRun.Result r = new TrainingRun(job, run.toString(), "local[2]", new PrintWriter(console, true)).execute();
@@ -56,6 +57,14 @@ class DataAugmentIT {
     assertThat(Files.readString(run.resolve("report.html"))).contains("alt=\"training images and their augmented copies\"",
         "<li>mixup (alpha 0.2), per minibatch</li>");
     assertThat(r.testAccuracy()).as("two epochs on 400 images still learn").isGreaterThan(0.4);
+    // Test-time augmentation: the headline accuracy averages 10 views; the plain one is kept beside it.
+    String views = "10 views: the image and its mirror image, each also shifted 1 px right, left, down and up";
+    assertThat(s.at("/test/testTimeAugmentation/views").asText()).isEqualTo(views);
+    assertThat(s.at("/test/accuracy").asDouble()).isEqualTo(r.testAccuracy());
+    double plain = s.at("/test/testTimeAugmentation/accuracyWithout").asDouble();
+    assertThat(plain).isGreaterThan(0.4).isEqualTo(r.model().testTime().withoutViews().accuracy());
+    assertThat(s.at("/test/examples").asLong()).isEqualTo(r.model().testTime().withoutViews().getNumRowCounter());
+    assertThat(Files.readString(run.resolve("report.html"))).contains("(test-time augmentation, " + views);
   }
 
   @Test
