@@ -37,11 +37,16 @@ public final class Registry {
     this.model = new Path(fs.makeQualified(rootPath), name);
   }
 
-  /** Test accuracy of a run directory's summary.json. */
+  /**
+   * Test accuracy of a run directory's summary.json: of what its model.zip predicts on its own, so the
+   * accuracy without test-time augmentation when the run used it (a published model predicts one view).
+   */
   public static double accuracy(String runUri, Configuration conf) {
     Path summary = new Path(runUri, "summary.json");
     try (InputStream in = summary.getFileSystem(conf).open(summary)) {
-      JsonNode acc = JSON.readTree(in).at("/test/accuracy");
+      JsonNode test = JSON.readTree(in).path("test");
+      JsonNode acc = test.at("/testTimeAugmentation/accuracyWithout");
+      acc = acc.isMissingNode() ? test.path("accuracy") : acc;
       if (!acc.isNumber()) {
         throw new DataException(summary + ": no test.accuracy; is this a finished sparktrain run?");
       }

@@ -80,6 +80,14 @@ class RegistryTest {
   }
 
   @Test
+  void accuracy_withTestTimeAugmentation_isThatOfTheModelAlone() throws IOException {
+    Path run = Files.createDirectories(dir.resolve("tta"));
+    Files.writeString(run.resolve("summary.json"),
+        "{\"test\": {\"accuracy\": 0.85, \"testTimeAugmentation\": {\"accuracyWithout\": 0.84}}}");
+    assertThat(Registry.accuracy(run.toString(), conf)).isEqualTo(0.84);
+  }
+
+  @Test
   void accuracy_notARun_namesTheFile() {
     String missing = dir.resolve("nothing").toString();
     assertThatThrownBy(() -> Registry.accuracy(missing, conf))
