@@ -50,8 +50,8 @@ public final class TestTimeViews implements Serializable {
   /** View {@code k} of one image (row-major, channels last) as a new array; view 0 is the image itself. */
   public float[] view(int k, float[] x) {
     View v = views.get(k);
-    float[] out = v.mirror() ? HorizontalFlip.mirror(x, shape) : x;
-    return v.dx() != 0 || v.dy() != 0 ? RandomShift.shift(out, shape, v.dx(), v.dy()) : out == x ? x.clone() : out;
+    float[] out = v.mirror() ? HorizontalFlip.mirror(x, shape) : x.clone();
+    return v.dx() == 0 && v.dy() == 0 ? out : RandomShift.shift(out, shape, v.dx(), v.dy());
   }
 
   /** View {@code k} of every row of a minibatch of flat images. */

@@ -257,15 +257,17 @@ public final class Trainer {
       sc.setJobGroup("test", "test set evaluation", false);
       long t2 = System.nanoTime();
       JavaRDD<DataSet> test = Batches.of(data.test(), EVAL_BATCH, numClasses).persist(StorageLevel.MEMORY_AND_DISK_SER());
-      Evaluation eval = net.evaluate(test, labels, EVAL_BATCH);
-      double testLoss = net.calculateScore(test, true, EVAL_BATCH);
+      Evaluation eval;
       TrainedModel.TestTime testTime = null;
       if (job.testTime().enabled()) {
         TestTimeViews views = TestTimeViews.of(job.augment(), data.shape(), job.testTime().shiftPixels());
-        sc.setJobGroup("test", "test set evaluation with test-time augmentation", false);
-        testTime = new TrainedModel.TestTime(views.describe(), eval);
-        eval = ViewEvaluation.evaluate(sc, net.getNetwork(), test, labels, views);
+        ViewEvaluation.Result both = ViewEvaluation.evaluate(sc, net.getNetwork(), test, labels, views);
+        eval = both.averaged();
+        testTime = new TrainedModel.TestTime(views.describe(), both.plain());
+      } else {
+        eval = net.evaluate(test, labels, EVAL_BATCH);
       }
+      double testLoss = net.calculateScore(test, true, EVAL_BATCH);
       double testSeconds = seconds(t2);
       sc.clearJobGroup();
       if (train != null) {

@@ -76,11 +76,12 @@ class ViewEvaluationTest {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
     TestTimeViews plain = TestTimeViews.of(List.of(op("erase")), IMAGE, 1);
     // More partitions than minibatches: two are empty.
-    Evaluation spark = ViewEvaluation.evaluate(sc, net, sc.parallelize(batches(), 8), LABELS, plain);
+    ViewEvaluation.Result spark = ViewEvaluation.evaluate(sc, net, sc.parallelize(batches(), 8), LABELS, plain);
     Evaluation local = new Evaluation(LABELS);
     batches().forEach(ds -> local.eval(ds.getLabels(), net.output(ds.getFeatures())));
-    assertThat(spark.getNumRowCounter()).isEqualTo(42);
-    assertThat(counts(spark)).isEqualTo(counts(local));
+    assertThat(spark.averaged().getNumRowCounter()).isEqualTo(42);
+    assertThat(counts(spark.averaged())).isEqualTo(counts(local));
+    assertThat(counts(spark.plain())).isEqualTo(counts(local));
   }
 
   @Test
@@ -88,7 +89,7 @@ class ViewEvaluationTest {
     MultiLayerNetwork net = network();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
     TestTimeViews views = TestTimeViews.of(List.of(op("flip"), op("shift")), IMAGE, 1);
-    Evaluation spark = ViewEvaluation.evaluate(sc, net, sc.parallelize(batches(), 3), LABELS, views);
+    ViewEvaluation.Result spark = ViewEvaluation.evaluate(sc, net, sc.parallelize(batches(), 3), LABELS, views);
 
     Evaluation expected = new Evaluation(LABELS);
     Evaluation plain = new Evaluation(LABELS);
@@ -108,7 +109,8 @@ class ViewEvaluationTest {
       expected.eval(ds.getLabels(), mean);
       plain.eval(ds.getLabels(), net.output(ds.getFeatures()));
     }
-    assertThat(counts(spark)).isEqualTo(counts(expected));
-    assertThat(counts(spark)).as("the views change predictions here").isNotEqualTo(counts(plain));
+    assertThat(counts(spark.averaged())).isEqualTo(counts(expected));
+    assertThat(counts(spark.plain())).isEqualTo(counts(plain));
+    assertThat(counts(spark.averaged())).as("the views change predictions here").isNotEqualTo(counts(plain));
   }
 }
