@@ -32,6 +32,7 @@ st_usage() {
   echo "  --upload-path URI        hdfs:/s3a: folder Spark uploads the rendered job file to"
   echo "  --s3-secret NAME         Kubernetes secret with keys access-key and secret-key for s3a:"
   echo "  A --config of the form local:///path names a job file inside the image and is used as it is."
+  echo "  Spark does not restart a failed driver pod; the same command run again continues the run (--resume)."
   st_usage_common
 }
 
@@ -87,7 +88,7 @@ else
   JOB_FILE="$(mktemp -d)/sparktrain-job.conf"
   st_render_config "$JOB_FILE"
   FILES=(--files "$JOB_FILE" --conf "spark.kubernetes.file.upload.path=$UPLOAD_PATH")
-  ST_TRAIN_ARGS=(train --config sparktrain-job.conf ${ST_OUTPUT:+--output "$ST_OUTPUT"})
+  st_train_args sparktrain-job.conf rendered
 fi
 st_run "$(st_submit_binary)" --master "$MASTER" --deploy-mode cluster --class io.sparktrain.cli.Main \
   ${ST_NAME:+--name "$ST_NAME"} "${K8S[@]}" "${FILES[@]}" "${ST_BASE_CONFS[@]}" "${ST_EXTRA[@]}" \

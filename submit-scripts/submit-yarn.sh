@@ -19,7 +19,9 @@ st_usage() {
   echo "  --principal NAME         Kerberos principal, with --keytab"
   echo "  --keytab FILE            Kerberos keytab, with --principal"
   st_usage_common
-  echo "Default deploy mode on YARN: cluster."
+  echo "Default deploy mode on YARN: cluster. With --output and without --fresh, spark.yarn.maxAppAttempts is 2:"
+  echo "in cluster mode a failed driver gets a second attempt with the same arguments, which continues the run."
+  echo "With --fresh or without --output it is 1 (a second attempt would be refused or start over)."
 }
 
 st_script_option() {
@@ -38,15 +40,17 @@ if [[ "$ST_DEPLOY_MODE" == cluster && -n "$ST_OUTPUT" && "$ST_OUTPUT" != *://* ]
   st_die "--output $ST_OUTPUT is a local path, but the driver runs in a YARN container: use an hdfs: or s3a: URI"
 fi
 st_base_confs
+# A re-attempt reruns the same arguments: with --resume it continues the run, without it the CLI
+# would refuse the folder the first attempt started, so there is then no second attempt.
+ATTEMPTS=1
+st_resumes && ATTEMPTS=2
 st_doctor "yarn"
 FILES=()
 if [[ "$ST_DEPLOY_MODE" == cluster ]]; then
   JOB_FILE="$(mktemp -d)/sparktrain-job.conf"
   st_render_config "$JOB_FILE"
   FILES=(--files "$JOB_FILE")
-  st_train_args "sparktrain-job.conf"
-  # The overrides are already inside the rendered file.
-  ST_TRAIN_ARGS=(train --config sparktrain-job.conf ${ST_OUTPUT:+--output "$ST_OUTPUT"})
+  st_train_args "sparktrain-job.conf" rendered
 else
   st_train_args "$ST_CONFIG"
 fi
@@ -54,5 +58,5 @@ st_run "$(st_submit_binary)" --master yarn --deploy-mode "$ST_DEPLOY_MODE" --cla
   ${ST_NAME:+--name "$ST_NAME"} ${QUEUE:+--queue "$QUEUE"} ${NUM_EXECUTORS:+--num-executors "$NUM_EXECUTORS"} \
   ${PRINCIPAL:+--principal "$PRINCIPAL"} ${KEYTAB:+--keytab "$KEYTAB"} \
   --conf spark.authenticate=true --conf spark.network.crypto.enabled=true --conf spark.io.encryption.enabled=true \
-  --conf spark.yarn.maxAppAttempts=1 \
+  --conf "spark.yarn.maxAppAttempts=$ATTEMPTS" \
   "${FILES[@]}" "${ST_BASE_CONFS[@]}" "${ST_EXTRA[@]}" "$ST_JAR" "${ST_TRAIN_ARGS[@]}"

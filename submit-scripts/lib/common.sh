@@ -17,13 +17,17 @@ ST_TASK_CPUS="1"
 ST_OFFHEAP=""
 ST_DRY_RUN=0
 ST_SKIP_DOCTOR=0
+ST_FRESH=0
 ST_DEPLOY_MODE="client"
 
 st_usage_common() {
   cat <<'USAGE'
 Common options:
   --config FILE            job config (HOCON); required
-  --output URI             run directory (hdfs: or s3a: on a cluster)
+  --output URI             run directory (hdfs: or s3a: on a cluster); train gets --resume, so the same
+                           command run again (a scheduler's retry, a YARN re-attempt, a restarted driver)
+                           continues the run there from its newest complete checkpoint
+  --fresh                  leave --resume out: a run directory that holds a started run is then refused
   --set KEY=VALUE          override a job key (repeatable)
   --name NAME              Spark application name
   --driver-memory SIZE     driver heap (default 4g)
@@ -64,6 +68,7 @@ st_parse_args() {
       --jar) ST_JAR="${2:?}"; shift 2 ;;
       --dry-run) ST_DRY_RUN=1; shift ;;
       --skip-doctor) ST_SKIP_DOCTOR=1; shift ;;
+      --fresh) ST_FRESH=1; shift ;;
       -h|--help) st_usage; exit 0 ;;
       --) shift; ST_EXTRA+=("$@"); break ;;
       *)
@@ -144,15 +149,26 @@ st_submit_binary() {
   fi
 }
 
-# The train arguments for the CLI: the job file (as the driver will see it), overrides, output.
+# 1 when train gets --resume: with an --output, unless --fresh. Without an --output every run gets a
+# new timestamped folder, so there is nothing to continue.
+st_resumes() {
+  [[ -n "$ST_OUTPUT" && "$ST_FRESH" -eq 0 ]]
+}
+
+# The train arguments for the CLI: the job file (as the driver will see it), overrides (unless the
+# second argument is "rendered": the job file already holds them), output and --resume.
+# Every attempt of a submission runs these same arguments, so a retry continues the run.
 st_train_args() {
   local config_for_driver="$1"
   ST_TRAIN_ARGS=(train --config "$config_for_driver")
   local s
-  for s in "${ST_SETS[@]}"; do
-    ST_TRAIN_ARGS+=(--set "$s")
-  done
+  if [[ "${2:-}" != rendered ]]; then
+    for s in "${ST_SETS[@]}"; do
+      ST_TRAIN_ARGS+=(--set "$s")
+    done
+  fi
   [[ -n "$ST_OUTPUT" ]] && ST_TRAIN_ARGS+=(--output "$ST_OUTPUT")
+  st_resumes && ST_TRAIN_ARGS+=(--resume)
   return 0
 }
 

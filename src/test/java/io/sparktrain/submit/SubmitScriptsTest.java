@@ -3,6 +3,8 @@ package io.sparktrain.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,69 @@ class SubmitScriptsTest {
         .contains("spark.kubernetes.executor.secretKeyRef.AWS_SECRET_ACCESS_KEY=s3-credentials:secret-key")
         .contains("local:///opt/sparktrain/sparktrain.jar")
         .contains("train --config /opt/sparktrain/conf/fashion-mnist.conf --output s3a://b/runs/x");
+  }
+
+  /** Each script with the options it needs to print a submission, and an --output of the kind it accepts. */
+  static final Map<String, List<String>> SCRIPTS = Map.of(
+      "submit-local.sh", List.of("--config", "conf/fashion-mnist-sample.conf", "--output", "runs/x"),
+      "submit-standalone.sh", List.of("--master", "spark://h:7077", "--no-auth", "--config",
+          "conf/fashion-mnist-sample.conf", "--output", "hdfs://nn:8020/runs/x"),
+      "submit-yarn.sh", List.of("--config", "conf/fashion-mnist.conf", "--set", "train.epochs=2", "--output",
+          "hdfs:///runs/x"),
+      "submit-k8s.sh", List.of("--master", "k8s://https://10.0.0.1:6443", "--image", "reg/sparktrain:1",
+          "--config", "conf/fashion-mnist.conf", "--upload-path", "s3a://b/upload", "--output", "s3a://b/runs/x"));
+
+  /** The submission's command line: the last line a dry run prints. */
+  static String submitLine(String name, String... more) throws Exception {
+    List<String> args = new ArrayList<>(SCRIPTS.get(name));
+    args.addAll(List.of("--dry-run", "--skip-doctor"));
+    args.addAll(List.of(more));
+    Processes.Result r = script(name, Map.of(), args.toArray(String[]::new));
+    assertThat(r.code()).as(name + "\n" + r.out()).isZero();
+    return r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+  }
+
+  @Test
+  void everyScript_withOutput_trainResumesUnlessFresh() throws Exception {
+    for (String name : SCRIPTS.keySet()) {
+      List<String> args = SCRIPTS.get(name);
+      String output = args.get(args.indexOf("--output") + 1);
+      assertThat(submitLine(name)).as(name).endsWith(" train --config " + trainConfig(name)
+          + " --output " + output + " --resume");
+      assertThat(submitLine(name, "--fresh")).as(name + " --fresh").endsWith(" --output " + output)
+          .doesNotContain("--resume");
+    }
+  }
+
+  private static String trainConfig(String name) {
+    return name.equals("submit-yarn.sh") || name.equals("submit-k8s.sh") ? "sparktrain-job.conf"
+        : "conf/fashion-mnist-sample.conf";
+  }
+
+  @Test
+  void local_withoutOutput_noResume() throws Exception {
+    Processes.Result r = script("submit-local.sh", Map.of(), "--config", "conf/fashion-mnist-sample.conf",
+        "--dry-run", "--skip-doctor");
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(r.out()).endsWith("train --config conf/fashion-mnist-sample.conf\n").doesNotContain("--resume");
+  }
+
+  @Test
+  void yarn_reattemptOnlyWhenItResumes() throws Exception {
+    assertThat(submitLine("submit-yarn.sh")).contains("spark.yarn.maxAppAttempts=2");
+    assertThat(submitLine("submit-yarn.sh", "--deploy-mode", "client")).contains("spark.yarn.maxAppAttempts=2")
+        .endsWith(" train --config conf/fashion-mnist.conf --set train.epochs=2 --output hdfs:///runs/x --resume");
+    assertThat(submitLine("submit-yarn.sh", "--fresh")).contains("spark.yarn.maxAppAttempts=1");
+  }
+
+  @Test
+  void sparkApplication_restartedOnFailure_resumes() throws Exception {
+    String yaml = Files.readString(Path.of("submit-scripts/k8s/sparktrain-sparkapplication.yaml"));
+    assertThat(yaml).contains("type: OnFailure");
+    String arguments = yaml.substring(yaml.indexOf("\n  arguments:"), yaml.indexOf("\n  sparkVersion:"));
+    assertThat(arguments.lines().map(String::strip).filter(l -> l.startsWith("- ")))
+        .containsExactly("- train", "- --config", "- /opt/sparktrain/conf/fashion-mnist.conf", "- --output",
+            "- s3a://models/runs/fashion-mnist", "- --resume");
   }
 
   @Test
