@@ -2,21 +2,37 @@
 
 Every day (the schedule is a parameter) the DAG
   1. runs ``sparktrain doctor`` against the cluster (exit 6: preflight failed, no retry helps),
-  2. trains with ``SparkSubmitOperator`` into ``{output_root}/{{ ds }}``, retried with exponential backoff,
+  2. trains with ``SparkSubmitOperator`` into ``{output_root}/{{ ds }}`` with ``--resume``, retried with
+     exponential backoff: every retry continues that day's run from its newest complete checkpoint
+     (and one that finds the run completed exits 0 at once),
   3. publishes the run with ``sparktrain publish``: the quality gate (test accuracy at least
      ``sparktrain_min_accuracy`` and not below the current champion), then the registry.
 
 Exit codes of the sparktrain CLI (docs: README.md, "Exit codes"), and what the DAG does with them:
-  0 success                                   -> next task
-  1 unexpected failure                        -> retried (transient cluster trouble is the usual cause)
-  2 bad config or arguments                   -> fails at once: fix the DAG's arguments or the job file
-  3 bad or unreadable input data              -> fails at once: the data needs a person
-  4 training diverged and could not recover   -> fails at once: see the run's summary.json diagnosis
-  5 quality gate refused the model            -> publish task is skipped (not failed, not retried);
-                                                 the champion stays
-  6 preflight failed                          -> fails at once: cluster, memory or credentials
-The Spark provider's operator only sees spark-submit's exit status, so the train task retries on any
-failure; the publish step runs the CLI in a local JVM, where its exit code reaches Airflow as it is.
+  0   success                                   -> next task
+  1   unexpected failure                        -> train retried (transient cluster trouble is the usual
+                                                   cause); the retry resumes the run
+  2   bad config or arguments                   -> train fails at once, no retry: fix the DAG's arguments
+                                                   or the job file
+  3   bad or unreadable input data              -> train fails at once, no retry: the data needs a person
+  4   training diverged and could not recover   -> train fails at once, no retry: see the run's
+                                                   summary.json diagnosis
+  5   quality gate refused the model            -> publish task is skipped (not failed, not retried);
+                                                   the champion stays
+  6   preflight failed                          -> doctor fails at once (no retries): cluster, memory or
+                                                   credentials
+  7   run directory could not be written        -> train retried with backoff; once the storage is back
+                                                   the retry resumes from the last complete checkpoint
+  143 stopped by SIGTERM (130: SIGINT)          -> train retried; the run ended at a round boundary and
+                                                   the retry resumes it
+The train task's operator (``SparktrainSubmitOperator``) reads the code from the Spark provider's
+failure ("... Error code is: N."): spark-submit's exit status, which in client deploy mode is the
+driver's exit code; on Kubernetes the provider also reports the driver pod's exit code, which is used
+when present. 2, 3 and 4 become ``AirflowFailException`` (failed, not retried), any other code is
+retried. In cluster deploy mode on YARN or standalone spark-submit only learns that the application
+failed (exit 1, or the driver's state), not the code: every failure is then retried like 1, so a 2, 3
+or 4 fails each retry the same way (each resuming, the run directory unharmed) before the task fails.
+The publish step runs the CLI in a local JVM, where its exit code reaches Airflow as it is.
 
 Connections and Variables: ``spark_default`` (Spark connection: master, deploy mode, queue), and the
 Airflow Variables ``sparktrain_jar``, ``sparktrain_config`` (a job file the driver can read, e.g. one
@@ -27,6 +43,7 @@ arguments.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 SPARK_CONN_ID = "spark_default"
@@ -57,9 +74,51 @@ SPARK_CONF = {
 }
 
 
+# The exit codes a retry cannot fix: the same arguments, data and seed fail the same way again.
+NOT_RETRIED = {
+    2: "bad config or arguments",
+    3: "bad or unreadable input data",
+    4: "training diverged and could not be recovered",
+}
+
+
 def train_args(config: str = JOB_CONFIG, run_dir: str = RUN_DIR) -> list[str]:
-    """The sparktrain CLI arguments of the train step."""
-    return ["train", "--config", config, "--output", run_dir]
+    """The sparktrain CLI arguments of the train step; --resume makes every retry continue the run."""
+    return ["train", "--config", config, "--output", run_dir, "--resume"]
+
+
+def exit_code(failure: str) -> int | None:
+    """The sparktrain exit code in the Spark provider's failure message, or None where it names none.
+
+    On Kubernetes the message ends "Error code is: N. Kubernetes spark exit code is: M", M being the
+    driver pod's exit code (spark-submit itself may exit 0); elsewhere N is spark-submit's exit status.
+    """
+    driver = re.search(r"Kubernetes spark exit code is: (\d+)", failure)
+    if driver and int(driver.group(1)) != 0:
+        return int(driver.group(1))
+    submit = re.search(r"Error code is: (-?\d+)", failure)
+    return int(submit.group(1)) if submit else None
+
+
+def train_operator():
+    """SparkSubmitOperator whose failures with exit code 2, 3 or 4 are not retried."""
+    from airflow.exceptions import AirflowException, AirflowFailException
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    class SparktrainSubmitOperator(SparkSubmitOperator):
+        def execute(self, context):
+            try:
+                return super().execute(context)
+            except AirflowFailException:
+                raise
+            except AirflowException as failure:
+                code = exit_code(str(failure))
+                if code in NOT_RETRIED:
+                    raise AirflowFailException(f"sparktrain exit code {code} ({NOT_RETRIED[code]}): "
+                                               "a retry would fail the same way, so there is none") from failure
+                raise
+
+    return SparktrainSubmitOperator
 
 
 def doctor_args(config: str = JOB_CONFIG, run_dir: str = RUN_DIR) -> list[str]:
@@ -113,7 +172,7 @@ def build_dag():
             application_args=doctor_args(),
             retries=0,
         )
-        train = SparkSubmitOperator(
+        train = train_operator()(
             task_id="train",
             conn_id=SPARK_CONN_ID,
             application=APPLICATION_JAR,

@@ -1,6 +1,10 @@
 """Imports submit-scripts/airflow/sparktrain_retrain.py with a minimal stand-in for Airflow (which
 is not installed here), builds the DAG, and prints each task's sparktrain CLI arguments as JSON, with
-the templates rendered for one run date. AirflowDagIT runs those arguments through the real CLI."""
+the templates rendered for one run date. AirflowDagIT runs those arguments through the real CLI.
+
+It also runs the train task with spark-submit failing as the Spark provider reports it, for a list of
+exit codes, and prints what each failure became: "retried" (AirflowException: Airflow retries it),
+"failed" (AirflowFailException: no retry) or "ok"."""
 import importlib.util
 import json
 import sys
@@ -32,14 +36,40 @@ class Dag:
         return False
 
 
+class AirflowException(Exception):
+    """airflow.exceptions.AirflowException: the task fails and is retried while it has retries."""
+
+
+class AirflowFailException(AirflowException):
+    """airflow.exceptions.AirflowFailException: the task fails without retry."""
+
+
+class SparkSubmitOperator(Task):
+    """The provider's operator, its spark-submit replaced by an exit code (and, on Kubernetes, the
+    driver pod's), failing with the message the provider's SparkSubmitHook.submit raises."""
+    exit_code = 0
+    kubernetes_exit_code = None
+
+    def execute(self, context):
+        if self.exit_code == 0 and not self.kubernetes_exit_code:
+            return None
+        command = "spark-submit --master yarn --class " + self.kwargs["java_class"] + " app.jar train"
+        message = f"Cannot execute: {command}. Error code is: {self.exit_code}."
+        if self.kubernetes_exit_code is not None:
+            message = message[:-1] + f". Kubernetes spark exit code is: {self.kubernetes_exit_code}"
+        raise AirflowException(message + "\nLast spark-submit output:\nerror: exit code 9 in a log line")
+
+
 TASKS = {}
-for name in ("airflow", "airflow.operators", "airflow.operators.bash", "airflow.operators.python",
+for name in ("airflow", "airflow.exceptions", "airflow.operators", "airflow.operators.bash", "airflow.operators.python",
              "airflow.providers", "airflow.providers.apache", "airflow.providers.apache.spark",
              "airflow.providers.apache.spark.operators", "airflow.providers.apache.spark.operators.spark_submit"):
     sys.modules[name] = types.ModuleType(name)
 sys.modules["airflow"].DAG = Dag
 sys.modules["airflow.operators.bash"].BashOperator = Task
-sys.modules["airflow.providers.apache.spark.operators.spark_submit"].SparkSubmitOperator = Task
+sys.modules["airflow.exceptions"].AirflowException = AirflowException
+sys.modules["airflow.exceptions"].AirflowFailException = AirflowFailException
+sys.modules["airflow.providers.apache.spark.operators.spark_submit"].SparkSubmitOperator = SparkSubmitOperator
 
 spec = importlib.util.spec_from_file_location("dag", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
@@ -73,4 +103,23 @@ for task_id, task in TASKS.items():
 result["tasks"]["publish"] = {"args": [render(a) for a in module.publish_args()],
                               "skip_on_exit_code": TASKS["publish"].kwargs["skip_on_exit_code"],
                               "command": TASKS["publish"].kwargs["bash_command"]}
+
+
+def outcome(task, exit_code, kubernetes_exit_code=None):
+    """What the task's execute does when spark-submit exits with exit_code."""
+    task.exit_code = exit_code
+    task.kubernetes_exit_code = kubernetes_exit_code
+    try:
+        task.execute({})
+        return "ok"
+    except AirflowFailException:
+        return "failed"
+    except AirflowException:
+        return "retried"
+
+
+train = TASKS["train"]
+result["train_failures"] = {str(code): outcome(train, code) for code in (0, 1, 2, 3, 4, 7, 130, 143)}
+# On Kubernetes spark-submit may exit 0 while the driver pod exited with the code.
+result["train_failures_kubernetes"] = {str(code): outcome(train, 0, code) for code in (1, 3, 143)}
 print(json.dumps(result))

@@ -7,11 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import io.sparktrain.testing.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Airflow DAG compiles, and the CLI arguments it builds are ones the real CLI accepts. */
+/**
+ * The Airflow DAG compiles, the CLI arguments it builds are ones the real CLI accepts, and its train step
+ * retries what a retry can fix.
+ */
 class AirflowDagIT {
   static final String DAG = "submit-scripts/airflow/sparktrain_retrain.py";
 
@@ -30,11 +35,16 @@ class AirflowDagIT {
     run(List.of("python3", "-m", "py_compile", DAG), 0);
   }
 
-  @Test
-  void dag_argumentsAreAcceptedByTheCli() throws Exception {
+  /** The DAG as src/test/python/airflow_dag_args.py builds it with the stand-in Airflow, as JSON. */
+  private JsonNode dag() throws Exception {
     String json = run(List.of("python3", "src/test/python/airflow_dag_args.py", DAG,
         "conf/fashion-mnist-sample.conf", dir.resolve("runs").toString()), 0);
-    JsonNode dag = new ObjectMapper().readTree(json.lines().reduce((a, b) -> b).orElseThrow());
+    return new ObjectMapper().readTree(json.lines().reduce((a, b) -> b).orElseThrow());
+  }
+
+  @Test
+  void dag_argumentsAreAcceptedByTheCli() throws Exception {
+    JsonNode dag = dag();
     assertThat(dag.get("dag").asText()).isEqualTo("sparktrain_retrain");
     assertThat(dag.at("/order/doctor/downstream/0").asText()).isEqualTo("train");
     assertThat(dag.at("/order/train/downstream/0").asText()).isEqualTo("publish");
@@ -45,9 +55,11 @@ class AirflowDagIT {
     assertThat(train.get("class").asText()).isEqualTo("io.sparktrain.cli.Main");
     assertThat(train.at("/conf/spark.executorEnv.OMP_NUM_THREADS").asText()).isEqualTo("1");
     List<String> trainArgs = args(train);
-    assertThat(trainArgs).containsSubsequence("--output", dir.resolve("runs").resolve("2026-11-27").toString());
+    assertThat(trainArgs).as("every retry continues the day's run")
+        .endsWith("--output", dir.resolve("runs").resolve("2026-11-27").toString(), "--resume");
     List<String> dryRun = new ArrayList<>(List.of("bin/sparktrain"));
-    dryRun.addAll(trainArgs);
+    // --resume is asserted on the generated line above; the dry run checks the arguments before it.
+    dryRun.addAll(trainArgs.subList(0, trainArgs.size() - 1));
     dryRun.add("--dry-run");
     assertThat(run(dryRun, 0)).contains("dry run: job fashion-mnist-sample is valid");
 
@@ -61,6 +73,22 @@ class AirflowDagIT {
     publish.addAll(args(dag.at("/tasks/publish")));
     publish.add("--help");
     assertThat(run(publish, 0)).contains("--min-accuracy");
+  }
+
+  @Test
+  void dag_trainFailure_exitCodes2To4FailWithoutRetry() throws Exception {
+    JsonNode dag = dag();
+    assertThat(outcomes(dag.get("train_failures"))).as("spark-submit's exit code -> what the task does")
+        .isEqualTo(Map.of("0", "ok", "1", "retried", "2", "failed", "3", "failed", "4", "failed",
+            "7", "retried", "130", "retried", "143", "retried"));
+    assertThat(outcomes(dag.get("train_failures_kubernetes"))).as("the driver pod's exit code on Kubernetes")
+        .isEqualTo(Map.of("1", "retried", "3", "failed", "143", "retried"));
+  }
+
+  private static Map<String, String> outcomes(JsonNode byCode) {
+    Map<String, String> out = new TreeMap<>();
+    byCode.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   private static List<String> args(JsonNode task) {
