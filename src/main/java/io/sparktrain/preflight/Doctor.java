@@ -35,10 +35,19 @@ public final class Doctor {
   private final Target target;
   private final long timeoutSeconds;
   private final Configuration hadoop;
+  private final Map<String, String> env;
+  private final java.nio.file.Path home;
 
   public Doctor(Target target, long timeoutSeconds) {
+    this(target, timeoutSeconds, System.getenv(), java.nio.file.Path.of(System.getProperty("user.home")));
+  }
+
+  /** With the environment variables and home folder the checks look in (credentials, HADOOP_CONF_DIR). */
+  Doctor(Target target, long timeoutSeconds, Map<String, String> env, java.nio.file.Path home) {
     this.target = target;
     this.timeoutSeconds = timeoutSeconds;
+    this.env = env;
+    this.home = home;
     this.hadoop = new Configuration();
     target.sparkConf().forEach((k, v) -> {
       if (k.startsWith("spark.hadoop.")) {
@@ -207,7 +216,7 @@ public final class Doctor {
   }
 
   private Verdict yarn() {
-    String dir = System.getenv("HADOOP_CONF_DIR") != null ? System.getenv("HADOOP_CONF_DIR") : System.getenv("YARN_CONF_DIR");
+    String dir = env.get("HADOOP_CONF_DIR") != null ? env.get("HADOOP_CONF_DIR") : env.get("YARN_CONF_DIR");
     if (dir == null || !Files.isRegularFile(java.nio.file.Path.of(dir).resolve("yarn-site.xml").toAbsolutePath())) {
       return Verdict.fail("master", "yarn: set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the folder with yarn-site.xml");
     }
@@ -253,7 +262,7 @@ public final class Doctor {
     if (hdfs) {
       boolean kerberos = "kerberos".equalsIgnoreCase(hadoop.get("hadoop.security.authentication", "simple"));
       said.add(kerberos ? "HDFS uses Kerberos: ticket cache "
-          + (System.getenv("KRB5CCNAME") != null ? "set (KRB5CCNAME)" : "from the default location")
+          + (env.get("KRB5CCNAME") != null ? "set (KRB5CCNAME)" : "from the default location")
           : "HDFS uses simple authentication as " + System.getProperty("user.name"));
     }
     return said.isEmpty() ? Verdict.skip("credentials", "no hdfs: or s3a: paths")
@@ -264,13 +273,13 @@ public final class Doctor {
     if (hadoop.get("fs.s3a.access.key") != null && hadoop.get("fs.s3a.secret.key") != null) {
       return "fs.s3a.access.key and fs.s3a.secret.key";
     }
-    if (System.getenv("AWS_ACCESS_KEY_ID") != null && System.getenv("AWS_SECRET_ACCESS_KEY") != null) {
+    if (env.get("AWS_ACCESS_KEY_ID") != null && env.get("AWS_SECRET_ACCESS_KEY") != null) {
       return "environment";
     }
-    if (System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != null || System.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null) {
+    if (env.get("AWS_WEB_IDENTITY_TOKEN_FILE") != null || env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null) {
       return "pod or container role";
     }
-    if (Files.isRegularFile(java.nio.file.Path.of(System.getProperty("user.home"), ".aws", "credentials"))) {
+    if (Files.isRegularFile(home.resolve(".aws").resolve("credentials"))) {
       return "~/.aws/credentials";
     }
     return null;

@@ -7,6 +7,7 @@ import io.sparktrain.config.JobConfig;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ class DoctorTest {
   Path dir;
 
   private static final JobConfig SAMPLE = ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), List.of());
+  private static final JobConfig S3_JOB =
+      ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), List.of("data.train=s3a://b/x.gz"));
   private static final String OPTS = "-Dorg.bytedeco.javacpp.maxbytes=4096m";
 
   private Doctor doctor(JobConfig job, String output, String master, String memory, Map<String, String> conf) {
@@ -90,20 +93,31 @@ class DoctorTest {
     }
   }
 
+  /** A doctor that sees exactly the environment and home folder given, not this machine's. */
+  private Doctor doctor(JobConfig job, Map<String, String> conf, Map<String, String> env) {
+    return new Doctor(new Doctor.Target(job, null, null, null, null, conf), 5, env, dir.resolve("home"));
+  }
+
   @Test
-  void credentials_s3WithoutAny_failsWithoutPrintingValues() throws IOException {
-    JobConfig job = ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), List.of("data.train=s3a://b/x.gz"));
-    Verdict v = new Doctor(new Doctor.Target(job, null, null, null, null,
-        Map.of("spark.hadoop.fs.s3a.access.key", "AKIAEXAMPLE")), 5).credentials();
-    if (System.getenv("AWS_ACCESS_KEY_ID") == null) {
-      assertThat(v.status()).isEqualTo(Verdict.Status.FAIL);
-    }
-    assertThat(v.message()).doesNotContain("AKIAEXAMPLE");
-    Verdict ok = new Doctor(new Doctor.Target(job, null, null, null, null,
-        Map.of("spark.hadoop.fs.s3a.access.key", "AKIAEXAMPLE", "spark.hadoop.fs.s3a.secret.key", "s3cr3t")), 5)
-        .credentials();
+  void credentials_s3WithoutAny_failsWithoutPrintingValues() {
+    Verdict v = doctor(S3_JOB, Map.of("spark.hadoop.fs.s3a.access.key", "AKIAEXAMPLE"), Map.of()).credentials();
+    assertThat(v.status()).isEqualTo(Verdict.Status.FAIL);
+    assertThat(v.message()).startsWith("s3a: paths are used but no credentials were found").doesNotContain("AKIAEXAMPLE");
+    Verdict ok = doctor(S3_JOB, Map.of("spark.hadoop.fs.s3a.access.key", "AKIAEXAMPLE",
+        "spark.hadoop.fs.s3a.secret.key", "s3cr3t"), Map.of()).credentials();
     assertThat(ok.status()).isEqualTo(Verdict.Status.OK);
     assertThat(ok.message()).isEqualTo("S3 credentials present (fs.s3a.access.key and fs.s3a.secret.key)")
         .doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void credentials_s3FromEnvironmentOrAwsFolder_ok() throws IOException {
+    Verdict fromEnv = doctor(S3_JOB, Map.of(),
+        Map.of("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY", "s3cr3t")).credentials();
+    assertThat(fromEnv.message()).isEqualTo("S3 credentials present (environment)");
+    Files.createDirectories(dir.resolve("home/.aws"));
+    Files.writeString(dir.resolve("home/.aws/credentials"), "[default]\n");
+    Verdict fromFile = doctor(S3_JOB, Map.of(), Map.of()).credentials();
+    assertThat(fromFile.message()).isEqualTo("S3 credentials present (~/.aws/credentials)");
   }
 }
