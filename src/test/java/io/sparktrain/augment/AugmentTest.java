@@ -167,18 +167,22 @@ class AugmentTest {
     float[] features = new float[2 * 64];
     Arrays.fill(features, 64, 128, 1f);
     float[] labels = {1, 0, 0, 1};
-    new CutMix(1.0, 1.0).apply(features, labels, n, s, 2, new SplittableRandom(4));
+    // With two examples the pairing is the identity or the swap; seed 2 draws the swap and a box of part
+    // of the image (seeds 0 and 3, for example, draw the identity, which pastes each image onto itself).
+    new CutMix(1.0, 1.0).apply(features, labels, n, s, 2, new SplittableRandom(2));
     for (int i = 0; i < n; i++) {
       assertThat(labels[i * 2] + labels[i * 2 + 1]).isCloseTo(1f, within(1e-5f));
     }
     double pasted = 0;
+    double kept = 0;
     for (int j = 0; j < 64; j++) {
       pasted += features[j];
+      kept += features[64 + j];
     }
-    // Example 0 (all zeros) holds its partner's ones exactly where the box is, if its partner is example 1.
-    if (labels[1] > 0) {
-      assertThat(pasted / 64).isCloseTo(labels[1], within(1e-5));
-    }
+    assertThat(pasted).as("pixels example 0 (all zeros) took from example 1 (all ones)").isBetween(1.0, 63.0);
+    assertThat(kept).as("example 1 took the same box from example 0").isEqualTo(64 - pasted);
+    assertThat(labels[1]).as("example 0's share of class 1 = the box's area").isCloseTo((float) (pasted / 64), within(1e-5f));
+    assertThat(labels[2]).as("example 1's share of class 0").isCloseTo((float) (pasted / 64), within(1e-5f));
   }
 
   @Test
