@@ -5,8 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparktrain.config.ConfigException;
 import io.sparktrain.data.DataException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ExitCodeTest {
@@ -26,9 +35,44 @@ class ExitCodeTest {
     assertThat(ExitCode.of(new IllegalStateException("boom")).code()).isEqualTo(1);
   }
 
+  /**
+   * README.md's "## Exit codes" table, code to meaning: every row of its table must be "| N | meaning |".
+   */
+  static Map<Integer, String> documentedExitCodes() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("README.md"));
+    int section = lines.indexOf("## Exit codes");
+    assertThat(section).as("README.md has a \"## Exit codes\" section").isNotNegative();
+    int header = section + 1;
+    while (header < lines.size() && !lines.get(header).startsWith("|")) {
+      header++;
+    }
+    assertThat(header + 1).as("the section's table").isLessThan(lines.size());
+    assertThat(lines.get(header + 1)).as("the table's separator row").startsWith("| ---");
+    Map<Integer, String> codes = new LinkedHashMap<>();
+    Pattern row = Pattern.compile("\\| (\\d+) \\| (.+) \\|");
+    for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+      Matcher m = row.matcher(lines.get(i));
+      assertThat(m.matches()).as("README.md line %d is a row \"| N | meaning |\": %s", i + 1, lines.get(i)).isTrue();
+      assertThat(codes.put(Integer.parseInt(m.group(1)), m.group(2))).as("code %s listed twice", m.group(1)).isNull();
+    }
+    return codes;
+  }
+
+  /** The meaning a README row starts with: up to a colon or a parenthesis, without a leading "the". */
+  static String firstClause(String meaning) {
+    String clause = meaning.split(": | \\(", 2)[0].strip();
+    return clause.startsWith("the ") ? clause.substring(4) : clause;
+  }
+
   @Test
-  void codes_matchTheDocumentedTable() {
-    assertThat(ExitCode.values()).extracting(ExitCode::code).containsExactly(0, 1, 2, 3, 4, 5, 6);
+  void codes_matchTheDocumentedTable() throws IOException {
+    Map<Integer, String> documented = documentedExitCodes();
+    assertThat(documented.keySet()).as("codes in README.md's table")
+        .containsExactlyInAnyOrderElementsOf(Arrays.stream(ExitCode.values()).map(ExitCode::code).toList());
+    for (ExitCode code : ExitCode.values()) {
+      assertThat(firstClause(documented.get(code.code()))).as("README.md's meaning of exit code %d", code.code())
+          .isEqualTo(code.meaning());
+    }
   }
 
   private static String[] run(String... args) {
