@@ -27,12 +27,23 @@ public final class AugmentPipeline implements Serializable {
   private final List<BatchOp> batchOps;
   private final Shape shape;
   private final long seed;
+  private final double[] featureStd;
 
-  AugmentPipeline(List<ExampleOp> exampleOps, List<BatchOp> batchOps, Shape shape, long seed) {
+  AugmentPipeline(List<ExampleOp> exampleOps, List<BatchOp> batchOps, Shape shape, long seed, double[] featureStd) {
     this.exampleOps = List.copyOf(exampleOps);
     this.batchOps = List.copyOf(batchOps);
     this.shape = shape;
     this.seed = seed;
+    this.featureStd = featureStd;
+  }
+
+  AugmentPipeline(List<ExampleOp> exampleOps, List<BatchOp> batchOps, Shape shape, long seed) {
+    this(exampleOps, batchOps, shape, seed, null);
+  }
+
+  /** The per-feature deviations jitter scales by, or null when the pipeline has no jitter. */
+  public double[] featureStd() {
+    return featureStd;
   }
 
   /**
@@ -55,7 +66,7 @@ public final class AugmentPipeline implements Serializable {
         default -> throw new IllegalArgumentException(s.key() + ": unknown augmentation " + s.type());
       }
     }
-    return new AugmentPipeline(examples, batches, shape, seed);
+    return new AugmentPipeline(examples, batches, shape, seed, featureStd);
   }
 
   /** Whether any augmentation op is jitter, which needs the training split's per-feature deviation. */

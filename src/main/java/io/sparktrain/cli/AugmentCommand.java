@@ -30,7 +30,7 @@ public final class AugmentCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     io.sparktrain.config.Check.range("--copies", copies, 1, 1_000);
-    new TrainingRun(jobOptions.load(), null, spark.master, spec.commandLine().getOut()).materialiseAugmented(copies, output);
+    new AugmentRun(jobOptions.load(), spark.master, spec.commandLine().getOut()).execute(copies, output);
     return ExitCode.OK.code();
   }
 }

@@ -12,7 +12,10 @@ public enum ExitCode {
   BAD_DATA(3, "bad or unreadable input data"),
   DIVERGED(4, "training diverged and could not be recovered"),
   GATE_REFUSED(5, "quality gate refused the model"),
-  PREFLIGHT_FAILED(6, "preflight failed");
+  PREFLIGHT_FAILED(6, "preflight failed"),
+  STORAGE(7, "the run directory could not be written"),
+  INTERRUPTED(130, "stopped by SIGINT"),
+  TERMINATED(143, "stopped by SIGTERM");
 
   private final int code;
   private final String meaning;
@@ -64,6 +67,12 @@ public enum ExitCode {
     }
     if (t instanceof io.sparktrain.publish.GateRefusedException) {
       return GATE_REFUSED;
+    }
+    if (t instanceof io.sparktrain.data.StorageException) {
+      return STORAGE;
+    }
+    if (t instanceof RunInterrupted r) {
+      return Signals.code(r.signal());
     }
     return null;
   }

@@ -26,7 +26,7 @@ public final class LrFindCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    new TrainingRun(jobOptions.load(), output, spark.master, spec.commandLine().getOut()).findLearningRate();
+    new LrFindRun(jobOptions.load(), output, spark.master, spec.commandLine().getOut()).execute();
     return ExitCode.OK.code();
   }
 }

@@ -31,6 +31,12 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Send the workers' training statistics live to a DL4J UI server, e.g. http://host:9000.")
   String uiUrl;
 
+  @Option(names = "--resume", arity = "0..1", paramLabel = "RUN_DIR", fallbackValue = "",
+      description = "Continue the run in RUN_DIR (default: --output) from its newest complete checkpoint; the job must "
+          + "match the one it started with, except keys that may change (train.epochs, spark.*, ...). A folder "
+          + "without a run starts one; a completed run is left as it is.")
+  String resume;
+
   @Option(names = "--dry-run",
       description = "Check the config and arguments, print what would run, and exit without starting Spark.")
   boolean dryRun;
@@ -56,7 +62,17 @@ public final class TrainCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK.code();
     }
-    TrainingRun.Result result = new TrainingRun(job, output, spark.master, out).withUiUrl(uiUrl).execute();
+    String runDir = output;
+    if (resume != null && !resume.isEmpty()) {
+      io.sparktrain.config.Check.that(output == null || output.equals(resume), "--resume",
+          "names " + resume + " but --output names " + output + "; give one folder");
+      runDir = resume;
+    }
+    TrainRun run = new TrainRun(job, runDir, spark.master, out).withUiUrl(uiUrl).handlingSignals();
+    TrainRun.Result result = (resume != null ? run.resuming() : run).execute();
+    if (result.model() == null) {
+      return ExitCode.OK.code();
+    }
     TrainedModel.TestTime tta = result.model().testTime();
     String views = tta == null ? "" : String.format(Locale.ROOT, " (test-time augmentation, %s; %.4f without)",
         tta.views(), tta.withoutViews().accuracy());

@@ -158,7 +158,8 @@ public final class ConfigLoader {
     ModelConfig model = model(root.at("model"));
     return new JobConfig(root.string("name"), root.longValue("seed"), root.string("output"), data, model,
         train(root.at("train")), spark(root.at("spark")), health(root.at("health")), lrFind(root.at("lrFind")),
-        augment(root.at("augment")), testTime(root.at("augment").at("testTime")), merged);
+        augment(root.at("augment")), testTime(root.at("augment").at("testTime")), checkpoint(root.at("checkpoint")),
+        merged);
   }
 
   private static DataConfig data(ConfigReader r) {
@@ -259,6 +260,10 @@ public final class ConfigLoader {
           op.doubleValue("alpha", type.equals("cutmix") ? 1.0 : 0.2)));
     }
     return ops;
+  }
+
+  private static CheckpointConfig checkpoint(ConfigReader r) {
+    return new CheckpointConfig(r.intValue("everyRounds"), r.intValue("keep"));
   }
 
   private static TestTimeConfig testTime(ConfigReader r) {

@@ -7,15 +7,18 @@ import java.util.List;
  * One job, fully resolved and validated.
  *
  * @param testTime test-time augmentation of the test set ({@code augment.testTime})
+ * @param checkpoint how often the training state is checkpointed, and how many checkpoints are kept
  * @param resolved the merged HOCON tree, written to the run directory as {@code config.resolved.conf}
  */
 public record JobConfig(
     String name, long seed, String output, DataConfig data, ModelConfig model, TrainConfig train, SparkSettings spark,
-    HealthConfig health, LrFindConfig lrFind, List<AugmentSpec> augment, TestTimeConfig testTime, Config resolved) {
+    HealthConfig health, LrFindConfig lrFind, List<AugmentSpec> augment, TestTimeConfig testTime,
+    CheckpointConfig checkpoint, Config resolved) {
 
   /** This job with other data settings (e.g. the class names an image folder gives). */
   public JobConfig withData(DataConfig other) {
-    return new JobConfig(name, seed, output, other, model, train, spark, health, lrFind, augment, testTime, resolved);
+    return new JobConfig(name, seed, output, other, model, train, spark, health, lrFind, augment, testTime, checkpoint,
+        resolved);
   }
 
   public JobConfig {

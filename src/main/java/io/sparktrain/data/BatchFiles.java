@@ -50,12 +50,27 @@ public final class BatchFiles {
     return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
   }
 
+  /**
+   * Writes one minibatch under a name of its own task attempt, then renames it into place. A retried
+   * task cannot write the final name directly: on HDFS the dead attempt may still hold that file's
+   * lease (AlreadyBeingCreatedException until the lease expires). The content depends only on the
+   * data, so when another attempt already put the file in place, this one's copy is dropped.
+   */
   private static String write(DataSet ds, String dir, long first, Broadcast<SerializableHadoopConfig> hadoop)
       throws IOException {
     Path path = new Path(dir, String.format(Locale.ROOT, "%s%012d%s", PREFIX, first, SUFFIX));
     FileSystem fs = path.getFileSystem(hadoop.getValue().getConfiguration());
-    try (OutputStream out = fs.create(path, true)) {
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    String attempt = task == null ? java.util.UUID.randomUUID().toString() : Long.toString(task.taskAttemptId());
+    Path tmp = new Path(dir, "." + path.getName() + ".attempt-" + attempt);
+    try (OutputStream out = fs.create(tmp, true)) {
       ds.save(out);
+    }
+    if (!fs.rename(tmp, path)) {
+      if (!fs.exists(path)) {
+        throw new IOException("cannot rename " + tmp + " to " + path);
+      }
+      fs.delete(tmp, false);
     }
     return path.toString();
   }

@@ -7,19 +7,15 @@ import org.apache.spark.api.java.JavaRDD;
 
 /**
  * Scales features: divide by a constant, standardise per feature with statistics from the training
- * split only (so validation and test data never leak into them), or leave as they are.
+ * split only (so validation and test data never leak into them), or leave as they are. A value: the
+ * training state keeps the fitted scaler, so a resumed run scales exactly as the run it continues.
+ *
+ * @param kind scale, standardize or none
+ * @param offset per-feature mean for standardize, else null
+ * @param scale the factor for scale, per-feature inverse standard deviation for standardize, else null
  */
-public final class FeatureScaler implements Serializable {
+public record FeatureScaler(String kind, float[] offset, float[] scale) implements Serializable {
   private static final long serialVersionUID = 1L;
-  private final String kind;
-  private final float[] offset;
-  private final float[] scale;
-
-  private FeatureScaler(String kind, float[] offset, float[] scale) {
-    this.kind = kind;
-    this.offset = offset;
-    this.scale = scale;
-  }
 
   /** Fits the scaler that {@code config.normalization()} names on the training examples. */
   public static FeatureScaler fit(DataConfig config, JavaRDD<Example> train, int featureCount) {

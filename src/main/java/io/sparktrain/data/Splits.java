@@ -11,6 +11,8 @@ import org.apache.spark.api.java.JavaRDD;
  * @param rejected the bad records of each source (only sources that had any)
  * @param classNames the class names in label order: the image folders' names, else data.classNames
  *     or the label numbers
+ * @param identity what the splits hold (counts and identity sums), for a resumed run to check
+ * @param partitions the partitions the examples are spread over
  */
 public record Splits(
     JavaRDD<Example> train,
@@ -24,7 +26,9 @@ public record Splits(
     List<String> featureNames,
     List<Long> trainClassCounts,
     List<Rejected> rejected,
-    List<String> classNames) {
+    List<String> classNames,
+    SplitIdentity identity,
+    int partitions) {
 
   public void unpersist() {
     train.unpersist(false);

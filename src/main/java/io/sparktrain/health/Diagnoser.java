@@ -49,6 +49,57 @@ public final class Diagnoser {
     this.learningRate = lr;
   }
 
+  /**
+   * What the rules remember between rounds (streaks, recent gradient norms, findings reported): a value
+   * the training state holds, so a resumed run reports each finding once, as the uninterrupted run would.
+   */
+  public record State(double learningRate, List<Integer> vanishingStreak, List<Integer> explodingStreak,
+      List<Integer> deadStreak, List<Double> norms, List<Double> initialNorms, List<Diagnosis> found,
+      Map<String, Integer> rounds) {
+    public State {
+      vanishingStreak = List.copyOf(vanishingStreak);
+      explodingStreak = List.copyOf(explodingStreak);
+      deadStreak = List.copyOf(deadStreak);
+      norms = List.copyOf(norms);
+      initialNorms = List.copyOf(initialNorms);
+      found = List.copyOf(found);
+      rounds = Map.copyOf(rounds);
+    }
+  }
+
+  /** The rules' memory now. */
+  public State state() {
+    return new State(learningRate, list(vanishingStreak), list(explodingStreak), list(deadStreak), List.copyOf(norms),
+        List.copyOf(initialNorms), List.copyOf(found.values()), Map.copyOf(rounds));
+  }
+
+  /** Continues from a state taken by {@link #state()} (a resumed run). */
+  public Diagnoser restore(State s) {
+    learningRate = s.learningRate();
+    copy(s.vanishingStreak(), vanishingStreak);
+    copy(s.explodingStreak(), explodingStreak);
+    copy(s.deadStreak(), deadStreak);
+    norms.clear();
+    norms.addAll(s.norms());
+    initialNorms.clear();
+    initialNorms.addAll(s.initialNorms());
+    found.clear();
+    s.found().forEach(d -> found.put(d.kind(), d));
+    rounds.clear();
+    rounds.putAll(s.rounds());
+    return this;
+  }
+
+  private static List<Integer> list(int[] a) {
+    return java.util.Arrays.stream(a).boxed().toList();
+  }
+
+  private static void copy(List<Integer> from, int[] to) {
+    for (int i = 0; i < Math.min(from.size(), to.length); i++) {
+      to[i] = from.get(i);
+    }
+  }
+
   /** Every finding so far, first occurrence each. */
   public List<Diagnosis> diagnoses() {
     return List.copyOf(found.values());

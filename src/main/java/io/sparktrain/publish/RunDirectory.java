@@ -1,13 +1,16 @@
 package io.sparktrain.publish;
 
 import io.sparktrain.config.ConfigException;
+import io.sparktrain.data.StorageException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -29,18 +32,26 @@ public final class RunDirectory {
     this.root = root;
   }
 
-  /** Creates the folder; refuses one that already holds a finished run, so no result is overwritten. */
+  /** Files and folders whose presence means a run has started in a folder. */
+  public static final java.util.List<String> RUN_FILES = java.util.List.of("summary.json", "model.zip",
+      "config.resolved.conf", "metrics.jsonl", "checkpoints");
+
+  /**
+   * Creates the folder; refuses one that already holds a run, finished or not, and changes nothing in
+   * it: a crashed run's checkpoints are continued with {@code train --resume}, never overwritten.
+   */
   public static RunDirectory create(String uri, Configuration conf) {
     try {
       RunDirectory dir = at(uri, conf);
       FileSystem fs = dir.fs;
       Path qualified = dir.root;
-      if (fs.exists(new Path(qualified, "summary.json")) || fs.exists(new Path(qualified, "model.zip"))) {
-        throw new ConfigException("--output", uri + " already holds a run (summary.json or model.zip); "
-            + "choose a new folder so no result is overwritten");
-      }
       if (fs.exists(qualified) && !fs.getFileStatus(qualified).isDirectory()) {
         throw new ConfigException("--output", uri + " is a file; expected a folder for the run");
+      }
+      String found = dir.runFile();
+      if (found != null) {
+        throw new ConfigException("--output", uri + " already holds a run (" + found + "); continue it with "
+            + "`sparktrain train --resume " + uri + " --config JOB`, or choose a new folder so nothing is overwritten");
       }
       if (!fs.mkdirs(qualified)) {
         throw new ConfigException("--output", "cannot create the folder " + uri);
@@ -48,6 +59,44 @@ public final class RunDirectory {
       return dir;
     } catch (IOException e) {
       throw new ConfigException("--output", "cannot create the run folder " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The first of {@link #RUN_FILES} present in the folder, or null when it holds no run. */
+  public String runFile() throws IOException {
+    for (String name : RUN_FILES) {
+      if (fs.exists(new Path(root, name))) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code name} exists in the run directory. */
+  public boolean exists(String name) {
+    try {
+      return fs.exists(new Path(root, name));
+    } catch (IOException e) {
+      throw StorageException.reading(new Path(root, name), e);
+    }
+  }
+
+  /** The text of {@code name} in the run directory. */
+  public String read(String name) {
+    Path p = new Path(root, name);
+    try (java.io.InputStream in = fs.open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw StorageException.reading(p, e);
+    }
+  }
+
+  /** A folder, which may or may not exist yet, to inspect before deciding to create or resume a run there. */
+  public static RunDirectory of(String uri, Configuration conf) {
+    try {
+      return at(uri, conf);
+    } catch (IOException e) {
+      throw new ConfigException("--output", "cannot reach " + uri + ": " + e.getMessage(), e);
     }
   }
 
@@ -92,39 +141,72 @@ public final class RunDirectory {
   static final java.util.Set<String> OBJECT_STORES = java.util.Set.of("s3a", "s3", "s3n", "gs", "oss", "cos");
 
   /**
-   * Writes {@code name} atomically: to a temporary name first, then renamed over any older version; on
-   * an object store ({@link #OBJECT_STORES}) with one PUT, which is atomic there.
+   * Writes {@code name} atomically: to a temporary name first, synced, then renamed over any older
+   * version in one step ({@link #replace}); on an object store ({@link #OBJECT_STORES}) with one PUT,
+   * which is atomic there. A failure is a {@link StorageException} naming the file; the older version,
+   * if any, is left as it was.
    */
   public void write(String name, Writer writer) {
     Path target = new Path(root, name);
-    if (OBJECT_STORES.contains(String.valueOf(root.toUri().getScheme()))) {
+    if (objectStore()) {
       try (OutputStream out = fs.create(target, true)) {
         writer.write(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        throw StorageException.writing(target, e);
       }
       return;
     }
     Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
     try {
       fs.mkdirs(target.getParent());
-      try (OutputStream out = fs.create(tmp, false)) {
+      try (FSDataOutputStream out = fs.create(tmp, false)) {
         writer.write(out);
+        out.hsync();
       }
-      if (fs.exists(target) && !fs.delete(target, false)) {
-        throw new IOException("cannot replace " + target);
-      }
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("cannot rename " + tmp + " to " + target);
-      }
-    } catch (IOException e) {
+      replace(tmp, target);
+    } catch (IOException | RuntimeException e) {
       try {
         fs.delete(tmp, false);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw StorageException.writing(target, e);
     }
+  }
+
+  /** Whether the run directory is on an object store, where one PUT is the atomic step. */
+  public boolean objectStore() {
+    return OBJECT_STORES.contains(String.valueOf(root.toUri().getScheme()));
+  }
+
+  /**
+   * Moves {@code tmp} over {@code target} in one step: HDFS renames with OVERWRITE in the NameNode;
+   * a local rename(2) replaces the target atomically. Elsewhere the target is deleted first.
+   */
+  private void replace(Path tmp, Path target) throws IOException {
+    if ("hdfs".equals(root.toUri().getScheme())) {
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, target, Options.Rename.OVERWRITE);
+      return;
+    }
+    if (fs.rename(tmp, target)) {
+      return;
+    }
+    if (fs.exists(target) && !fs.delete(target, false)) {
+      throw new IOException("cannot replace " + target);
+    }
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+  }
+
+  /** The file system of the run directory. */
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
+  /** The run directory as a Hadoop path. */
+  public Path path() {
+    return root;
   }
 
   /** Removes a folder inside the run (e.g. exported minibatches); missing folders are fine. */

@@ -25,9 +25,35 @@ public final class MetricsLog implements TrainingEvents {
   static final long FLUSH_NANOS = 5_000_000_000L;
   private long lastFlush = System.nanoTime();
   private boolean dirty;
+  private long lineCount;
 
   public MetricsLog(RunDirectory run) {
     this.run = run;
+  }
+
+  /**
+   * A log that continues a resumed run's: its first {@code kept} lines (those the checkpoint it resumes
+   * from had seen), then a {@code resume} line that says from where, and how much work since that
+   * checkpoint is done again.
+   *
+   * @param previous the lines of the earlier attempts' metrics.jsonl
+   */
+  public static MetricsLog continuing(RunDirectory run, List<String> previous, long kept, Map<String, Object> resume) {
+    MetricsLog log = new MetricsLog(run);
+    for (String line : previous.subList(0, (int) Math.min(kept, previous.size()))) {
+      log.lines.append(line).append('\n');
+      log.lineCount++;
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "resume");
+    line.putAll(resume);
+    log.append(line);
+    return log;
+  }
+
+  /** Lines written so far. */
+  public synchronized long lineCount() {
+    return lineCount;
   }
 
   @Override
@@ -124,22 +150,32 @@ public final class MetricsLog implements TrainingEvents {
   private void append(Map<String, Object> line) {
     line.putIfAbsent("time", Instant.now().toString());
     lines.append(Json.line(line)).append('\n');
-    // Epochs, diagnoses and recoveries are written at once; round and health lines at most every
-    // FLUSH_NANOS, so a run directory on HDFS or S3 is not rewritten several times a second.
+    lineCount++;
+    // Epochs, diagnoses, recoveries are written at once; round and health lines (which the direct
+    // approach reports from Spark's listener thread, where a failed write would go unseen) are written
+    // by the loop's thread at most every FLUSH_NANOS ({@link #roundJudged}), so a run directory on
+    // HDFS or S3 is not rewritten several times a second.
     boolean frequent = "round".equals(line.get("type")) || "health".equals(line.get("type"));
-    long now = System.nanoTime();
-    if (!frequent || now - lastFlush >= FLUSH_NANOS) {
-      flush();
-      lastFlush = now;
-    } else {
+    if (frequent) {
       dirty = true;
+    } else {
+      flush();
     }
   }
 
-  /** Writes whatever is buffered; the trainer's last epoch line flushes anyway. */
-  public synchronized void flush() {
+  @Override
+  public synchronized void roundJudged(io.sparktrain.train.TrainingState state) {
+    if (dirty && System.nanoTime() - lastFlush >= FLUSH_NANOS) {
+      flush();
+    }
+  }
+
+  /** Writes whatever is buffered; returns the number of lines the file holds. */
+  public synchronized long flush() {
     run.write(FILE, lines.toString());
     dirty = false;
+    lastFlush = System.nanoTime();
+    return lineCount;
   }
 
   /** Whether lines are buffered that are not written yet. */

@@ -1,46 +1,57 @@
 package io.sparktrain.train;
 
 import io.sparktrain.config.EarlyStoppingConfig;
+import java.util.Locale;
 
-/** Patience on a validation metric: remembers the best epoch and says when to stop. */
-final class EarlyStopping {
+/**
+ * Patience on a validation metric, a policy the loop asks after every epoch: remembers the best epoch
+ * (in a {@link State}) and says when to stop.
+ */
+public final class EarlyStopping {
   private final EarlyStoppingConfig config;
-  private int bestEpoch;
-  private double best = Double.NaN;
-  private int sinceBest;
 
-  EarlyStopping(EarlyStoppingConfig config) {
+  public EarlyStopping(EarlyStoppingConfig config) {
     this.config = config;
   }
 
-  /** Records an epoch's metric; true if it is the best so far (by more than minDelta). */
-  boolean observe(int epoch, double value) {
-    boolean improved = Double.isNaN(best) && !Double.isNaN(value)
-        || (config.maximise() ? value > best + config.minDelta() : value < best - config.minDelta());
-    if (improved) {
-      best = value;
-      bestEpoch = epoch;
-      sinceBest = 0;
-    } else {
-      sinceBest++;
+  /**
+   * @param best the best value of the metric so far (NaN before the first epoch)
+   * @param bestEpoch the epoch it was reached in (0 before the first)
+   * @param sinceBest epochs since then
+   */
+  public record State(double best, int bestEpoch, int sinceBest) {
+    public static State initial() {
+      return new State(Double.NaN, 0, 0);
     }
-    return improved;
   }
 
-  boolean shouldStop() {
-    return config.enabled() && sinceBest >= config.patience();
+  /** An epoch's metric observed: the next state, and whether it is the best so far. */
+  public record Observation(State next, boolean improved) {}
+
+  /** Records an epoch's metric; improved if it is the best so far by more than minDelta. */
+  public Observation observe(State s, int epoch, double value) {
+    boolean improved = Double.isNaN(s.best()) && !Double.isNaN(value)
+        || (config.maximise() ? value > s.best() + config.minDelta() : value < s.best() - config.minDelta());
+    return improved ? new Observation(new State(value, epoch, 0), true)
+        : new Observation(new State(s.best(), s.bestEpoch(), s.sinceBest() + 1), false);
   }
 
-  int bestEpoch() {
-    return bestEpoch;
+  /** The metric this policy watches, from an epoch's validation. */
+  public double metric(EpochMetrics m) {
+    return config.maximise() ? m.validationAccuracy() : m.validationLoss();
   }
 
-  double best() {
-    return best;
+  public boolean shouldStop(State s) {
+    return config.enabled() && s.sinceBest() >= config.patience();
   }
 
-  String reason() {
-    return String.format(java.util.Locale.ROOT, "%s did not improve by more than %s for %d epochs (best %.4f at epoch %d)",
-        config.metric(), config.minDelta(), config.patience(), best, bestEpoch);
+  /** Whether the best epoch's parameters are kept, so the loop must remember them. */
+  public boolean keepsBest() {
+    return config.enabled() && config.restoreBest();
+  }
+
+  public String reason(State s) {
+    return String.format(Locale.ROOT, "%s did not improve by more than %s for %d epochs (best %.4f at epoch %d)",
+        config.metric(), config.minDelta(), config.patience(), s.best(), s.bestEpoch());
   }
 }

@@ -3,39 +3,59 @@ package io.sparktrain.train;
 import io.sparktrain.config.ScheduleConfig;
 
 /**
- * The learning rate for each averaging round from {@code train.schedule}. Progress is counted in
- * epochs, at the middle of the round, so a warm-up never asks for a rate of exactly 0.
+ * The learning rate for each averaging round from {@code train.schedule}, a policy the loop asks before
+ * every round (and, for reduce-on-plateau, after every epoch). Progress is counted in epochs, at the
+ * middle of the round, so a warm-up never asks for a rate of exactly 0. What it remembers between
+ * epochs is a {@link State}, part of the {@link TrainingState}.
  */
-final class LrSchedule {
+public final class LrSchedule {
   private final ScheduleConfig c;
   private final double base;
   private final int epochs;
-  private double plateauFactor = 1.0;
-  private double bestLoss = Double.POSITIVE_INFINITY;
-  private int sinceBest;
 
-  LrSchedule(ScheduleConfig c, double base, int epochs) {
+  /**
+   * Reduce-on-plateau's memory (the other schedules are functions of progress alone).
+   *
+   * @param plateauFactor the product of the cuts so far
+   * @param bestLoss the best validation loss so far
+   * @param sinceBest epochs since it improved
+   */
+  public record State(double plateauFactor, double bestLoss, int sinceBest) {
+    public static State initial() {
+      return new State(1.0, Double.POSITIVE_INFINITY, 0);
+    }
+  }
+
+  /** After an epoch: the schedule's next state, and whether it lowered the rate. */
+  public record EpochEnd(State next, boolean lowered) {}
+
+  public LrSchedule(ScheduleConfig c, double base, int epochs) {
     this.c = c;
     this.base = base;
     this.epochs = epochs;
   }
 
   /** The rate for round {@code round} (0-based) of {@code rounds} in epoch {@code epoch} (1-based). */
-  double rate(int epoch, int round, int rounds) {
+  public double rate(State s, int epoch, int round, int rounds) {
     double p = (epoch - 1) + (round + 0.5) / Math.max(1, rounds);
-    return rateAt(p);
+    return rateAt(s, p);
   }
 
   /** The rate at {@code p} epochs of progress, in [0, epochs]. */
-  double rateAt(double p) {
+  public double rateAt(State s, double p) {
     return switch (c.type()) {
       case "step" -> base * Math.pow(c.gamma(), Math.floor(Math.floor(p) / c.stepEpochs()));
       case "exponential" -> base * Math.pow(c.gamma(), Math.floor(p));
       case "cosine" -> cosine(p);
       case "onecycle" -> oneCycle(p / epochs);
-      case "plateau" -> Math.max(c.minLearningRate(), base * plateauFactor);
+      case "plateau" -> Math.max(c.minLearningRate(), base * s.plateauFactor());
       default -> base;
     };
+  }
+
+  /** The rate training starts with. */
+  public double startRate() {
+    return rate(State.initial(), 1, 0, 1);
   }
 
   private double cosine(double p) {
@@ -57,22 +77,18 @@ final class LrSchedule {
     return end + (base - end) * (1 + Math.cos(Math.PI * t)) / 2;
   }
 
-  /** Reduce-on-plateau: told the validation loss after every epoch; true if it lowered the rate. */
-  boolean epochEnd(double validationLoss) {
+  /** Reduce-on-plateau: told the validation loss after every epoch. */
+  public EpochEnd epochEnd(State s, double validationLoss) {
     if (!c.type().equals("plateau")) {
-      return false;
+      return new EpochEnd(s, false);
     }
-    if (validationLoss < bestLoss - c.minDelta()) {
-      bestLoss = validationLoss;
-      sinceBest = 0;
-      return false;
+    if (validationLoss < s.bestLoss() - c.minDelta()) {
+      return new EpochEnd(new State(s.plateauFactor(), validationLoss, 0), false);
     }
-    sinceBest++;
-    if (sinceBest > c.patience() && base * plateauFactor > c.minLearningRate()) {
-      plateauFactor *= c.factor();
-      sinceBest = 0;
-      return true;
+    int since = s.sinceBest() + 1;
+    if (since > c.patience() && base * s.plateauFactor() > c.minLearningRate()) {
+      return new EpochEnd(new State(s.plateauFactor() * c.factor(), s.bestLoss(), 0), true);
     }
-    return false;
+    return new EpochEnd(new State(s.plateauFactor(), s.bestLoss(), since), false);
   }
 }

@@ -10,9 +10,10 @@ import org.nd4j.evaluation.classification.Evaluation;
  * @param test the test evaluation; with test-time augmentation, of the averaged views
  * @param testLoss the test loss of the plain images
  * @param testTime the test-time augmentation used, or null when it was off
+ * @param state the training state training ended in
  */
 public record TrainedModel(MultiLayerNetwork network, List<EpochMetrics> epochs, Evaluation test, double testLoss,
-    double trainSeconds, double testSeconds, TrainingHealth health, TestTime testTime) {
+    double trainSeconds, double testSeconds, TrainingHealth health, TestTime testTime, TrainingState state) {
 
   /**
    * @param views what was averaged, in words

@@ -3,7 +3,6 @@ package io.sparktrain.train;
 import io.sparktrain.health.Diagnosis;
 import io.sparktrain.health.LayerHealth;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Everything the trainer reports while it runs: rounds, epochs, gradient health, findings, recoveries. */
 public interface TrainingEvents extends EpochListener, RoundListener {
@@ -16,6 +15,6 @@ public interface TrainingEvents extends EpochListener, RoundListener {
   /** The divergence guard undid a round. */
   default void recovery(Recovery recovery) {}
 
-  /** The network after a completed epoch (as restored by the guard): a checkpoint to keep. */
-  default void checkpoint(int epoch, MultiLayerNetwork network) {}
+  /** The state after the policies judged a round (on the loop's thread, which may write files). */
+  default void roundJudged(TrainingState state) {}
 }

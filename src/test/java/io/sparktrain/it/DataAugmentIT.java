@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.data.DataLoader;
@@ -46,7 +46,7 @@ class DataAugmentIT {
         "augment.testTime.enabled=true");
     Path run = dir.resolve("augmented");
     StringWriter console = new StringWriter();
-    TrainingRun.Result r = new TrainingRun(job, run.toString(), "local[2]", new PrintWriter(console, true)).execute();
+    TrainRun.Result r = new TrainRun(job, run.toString(), "local[2]", new PrintWriter(console, true)).execute();
     assertThat(console.toString()).contains("augmentation on the executors every epoch: horizontal flip (p = 0.5); "
         + "random shift/crop with 2 px padding; random erasing (p = 0.5, area 0.02-0.2); mixup (alpha 0.2), per minibatch");
     JsonNode s = JSON.readTree(run.resolve("summary.json").toFile());
@@ -72,8 +72,7 @@ class DataAugmentIT {
     JobConfig job = sample("data.trainPerClass=20", "augment.ops=[{type = flip, p = 1.0}, {type = noise, std = 0.1}]");
     Path out = dir.resolve("expanded.parquet");
     StringWriter console = new StringWriter();
-    long rows = new TrainingRun(job, null, "local[2]", new PrintWriter(console, true))
-        .materialiseAugmented(2, out.toString());
+    long rows = new io.sparktrain.cli.AugmentRun(job, "local[2]", new PrintWriter(console, true)).execute(2, out.toString());
     assertThat(rows).isEqualTo(3 * 200);
     assertThat(console.toString()).contains("200 training examples x (1 original + 2 augmented copies) = 600 rows");
     SparkSession spark = TestSpark.session();
@@ -94,7 +93,7 @@ class DataAugmentIT {
         "data.parquet.features=[features]", "data.parquet.imageShape=[28, 28, 1]", "data.normalization=none",
         "train.epochs=1", "spark.conf.spark.ui.enabled=false"));
     Path run = dir.resolve("from-parquet");
-    TrainingRun.Result r = new TrainingRun(fromParquet, run.toString(), "local[2]", new PrintWriter(new StringWriter()))
+    TrainRun.Result r = new TrainRun(fromParquet, run.toString(), "local[2]", new PrintWriter(new StringWriter()))
         .execute();
     JsonNode s = JSON.readTree(run.resolve("summary.json").toFile());
     assertThat(s.at("/data/format").asText()).isEqualTo("parquet");
@@ -109,7 +108,7 @@ class DataAugmentIT {
         "data.train=" + root, "data.numClasses=3", "data.classNames=[]", "data.normalization=scale",
         "train.epochs=8", "spark.conf.spark.ui.enabled=false"));
     Path run = dir.resolve("images-run");
-    TrainingRun.Result r = new TrainingRun(job, run.toString(), "local[2]", new PrintWriter(new StringWriter()))
+    TrainRun.Result r = new TrainRun(job, run.toString(), "local[2]", new PrintWriter(new StringWriter()))
         .execute();
     JsonNode s = JSON.readTree(run.resolve("summary.json").toFile());
     assertThat(s.at("/data/format").asText()).isEqualTo("images");

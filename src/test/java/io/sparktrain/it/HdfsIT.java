@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
 import java.io.File;
@@ -80,7 +80,7 @@ class HdfsIT {
   void sampleJob_readsFromHdfs_writesItsRunDirectoryToHdfs() throws Exception {
     String run = hdfs + "/runs/sample";
     StringWriter console = new StringWriter();
-    TrainingRun.Result r = new TrainingRun(sampleOnHdfs("train.epochs=2"), run, "local[2]",
+    TrainRun.Result r = new TrainRun(sampleOnHdfs("train.epochs=2"), run, "local[2]",
         new PrintWriter(console, true)).execute();
     assertThat(r.runDirectory()).isEqualTo(run);
     assertThat(r.testExamples()).isEqualTo(1000);
@@ -98,15 +98,16 @@ class HdfsIT {
   @Test
   void augmentToHdfsParquet_thenTrainFromIt_runDirectoryOnHdfs() throws Exception {
     String expanded = hdfs + "/data/expanded";
-    long rows = new TrainingRun(sampleOnHdfs("data.trainPerClass=20", "augment.ops=[{type = flip}, {type = shift}]"),
-        null, "local[2]", new PrintWriter(new StringWriter())).materialiseAugmented(1, expanded);
+    long rows = new io.sparktrain.cli.AugmentRun(sampleOnHdfs("data.trainPerClass=20",
+        "augment.ops=[{type = flip}, {type = shift}]"), "local[2]", new PrintWriter(new StringWriter()))
+        .execute(1, expanded);
     assertThat(rows).isEqualTo(400);
     JobConfig fromParquet = ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), List.of(
         "data.format=parquet", "data.train=" + expanded, "data.trainLabels=", "data.test=", "data.testLabels=",
         "data.parquet.features=[features]", "data.parquet.imageShape=[28, 28, 1]", "data.normalization=none",
         "train.epochs=1", "spark.conf.spark.ui.enabled=false"));
     String run = hdfs + "/runs/from-parquet";
-    new TrainingRun(fromParquet, run, "local[2]", new PrintWriter(new StringWriter())).execute();
+    new TrainRun(fromParquet, run, "local[2]", new PrintWriter(new StringWriter())).execute();
     assertThat(json(run + "/summary.json").at("/data/sources/train").asText()).isEqualTo(expanded);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
 import java.io.File;
@@ -114,7 +114,7 @@ class S3IT {
     s3aSettings().forEach((k, v) -> overrides.add("spark.conf." + k + "=" + v));
     JobConfig job = ConfigLoader.load(new File("conf/fashion-mnist-sample.conf"), overrides);
     String run = "s3a://bucket/runs/sample";
-    TrainingRun.Result r = new TrainingRun(job, run, "local[2]", new PrintWriter(new StringWriter())).execute();
+    TrainRun.Result r = new TrainRun(job, run, "local[2]", new PrintWriter(new StringWriter())).execute();
     assertThat(r.testExamples()).isEqualTo(1000);
     assertThat(r.testAccuracy()).isGreaterThan(0.7);
     for (String f : List.of("model.zip", "summary.json", "metrics.jsonl", "report.html", "config.resolved.conf")) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.data.Batches;
@@ -31,7 +31,7 @@ class TrainSampleIT {
   @TempDir
   static Path dir;
 
-  static TrainingRun.Result result;
+  static TrainRun.Result result;
   static Path run;
   static String console;
 
@@ -41,7 +41,7 @@ class TrainSampleIT {
         List.of("spark.conf.spark.ui.enabled=false"));
     run = dir.resolve("run");
     StringWriter out = new StringWriter();
-    result = new TrainingRun(job, run.toString(), "local[2]", new PrintWriter(out, true)).execute();
+    result = new TrainRun(job, run.toString(), "local[2]", new PrintWriter(out, true)).execute();
     console = out.toString();
   }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparktrain.cli.ExitCode;
-import io.sparktrain.cli.TrainingRun;
+import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.lrfind.LrCurve;
@@ -30,7 +30,7 @@ class TrainingHealthIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Run(Path dir, String console, TrainingRun.Result result, Throwable failure) {
+  record Run(Path dir, String console, TrainRun.Result result, Throwable failure) {
     JsonNode summary() throws Exception {
       return JSON.readTree(dir.resolve("summary.json").toFile());
     }
@@ -57,7 +57,7 @@ class TrainingHealthIT {
     Path out = dir.resolve(name);
     StringWriter console = new StringWriter();
     try {
-      TrainingRun.Result r = new TrainingRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).execute();
+      TrainRun.Result r = new TrainRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).execute();
       return new Run(out, console.toString(), r, null);
     } catch (RuntimeException e) {
       return new Run(out, console.toString(), null, e);
@@ -149,7 +149,7 @@ class TrainingHealthIT {
     JobConfig job = job("lr-sane", "lrFind.iterations=120");
     StringWriter console = new StringWriter();
     Path out = dir.resolve("lr-find");
-    LrCurve curve = new TrainingRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).findLearningRate();
+    LrCurve curve = new io.sparktrain.cli.LrFindRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).execute();
     assertThat(curve.suggestion()).isBetween(1e-4, 1.0);
     assertThat(curve.workers()).isEqualTo(2);
     assertThat(console.toString()).contains("suggested learning rate", curve.rule());

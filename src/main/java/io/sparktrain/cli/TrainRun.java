@@ -1,0 +1,428 @@
+package io.sparktrain.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparktrain.augment.AugmentPipeline;
+import io.sparktrain.config.ConfigLoader;
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.config.ResumeCheck;
+import io.sparktrain.data.DataException;
+import io.sparktrain.data.DataLoader;
+import io.sparktrain.data.ExportFolder;
+import io.sparktrain.data.Splits;
+import io.sparktrain.data.StorageException;
+import io.sparktrain.publish.Provenance;
+import io.sparktrain.publish.RunDirectory;
+import io.sparktrain.report.HtmlReport;
+import io.sparktrain.report.Json;
+import io.sparktrain.report.LrFindFiles;
+import io.sparktrain.report.MetricsLog;
+import io.sparktrain.report.ReportFiles;
+import io.sparktrain.report.Summary;
+import io.sparktrain.train.DivergedException;
+import io.sparktrain.train.Interruption;
+import io.sparktrain.train.RunCheckpoints;
+import io.sparktrain.train.SparkSessions;
+import io.sparktrain.train.TrainedModel;
+import io.sparktrain.train.Trainer;
+import io.sparktrain.train.TrainingEvents;
+import io.sparktrain.train.TrainingState;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * {@code sparktrain train}: one training run end to end, new or resumed. A new run refuses a folder that
+ * holds a run; {@code --resume} continues one from its newest complete checkpoint (or starts one in an
+ * empty folder), after checking that the job and the data are those the run started with.
+ */
+public final class TrainRun {
+  /**
+   * What a finished run reports back; tests read it instead of parsing output.
+   *
+   * @param model the trained model, or null when the folder held a completed run already
+   */
+  public record Result(String runDirectory, double testAccuracy, int testExamples, TrainedModel model) {}
+
+  private final JobConfig job;
+  private final String output;
+  private final String master;
+  private final PrintWriter out;
+  private String uiUrl;
+  private boolean resume;
+  private boolean signals;
+  private Interruption interruption = new Interruption();
+  private final List<TrainingEvents> listeners = new ArrayList<>();
+
+  public TrainRun(JobConfig job, String output, String master, PrintWriter out) {
+    this.job = job;
+    this.output = output;
+    this.master = master;
+    this.out = out;
+  }
+
+  /** Sends the workers' statistics to a DL4J UI server while training. */
+  public TrainRun withUiUrl(String url) {
+    this.uiUrl = url;
+    return this;
+  }
+
+  /** Continues the run in the output folder if it holds one (else starts one there). */
+  public TrainRun resuming() {
+    this.resume = true;
+    return this;
+  }
+
+  /** SIGTERM and SIGINT stop the run cleanly ({@link Signals}); the CLI's, not a test's. */
+  public TrainRun handlingSignals() {
+    this.signals = true;
+    return this;
+  }
+
+  /** Stops at the next round boundary when {@code i} is requested (tests; the signal handlers use it too). */
+  public TrainRun withInterruption(Interruption i) {
+    this.interruption = i;
+    return this;
+  }
+
+  /** Also tells {@code events} what the trainer reports. */
+  public TrainRun withListener(TrainingEvents events) {
+    listeners.add(events);
+    return this;
+  }
+
+  /** Where a run begins: a new one, or a checkpoint of the run in the folder (none: from the start). */
+  private record Begin(boolean resumed, Optional<RunCheckpoints.Checkpoint> checkpoint) {}
+
+  public Result execute() {
+    String startedAt = Instant.now().toString();
+    long t0 = System.nanoTime();
+    RunContext ctx = RunContext.start(job, output, master, out);
+    JavaSparkContext sc = ctx.sc();
+    if (signals) {
+      Signals.install(interruption, sc, System.err);
+    }
+    String uri = ctx.outputUri();
+    RunDirectory dir = RunDirectory.of(uri, sc.hadoopConfiguration());
+    Result done = finishedRun(dir, uri);
+    if (done != null) {
+      return done;
+    }
+    Begin begin = begin(dir, uri);
+    RunDirectory run = begin.resumed() ? dir : RunDirectory.create(uri, sc.hadoopConfiguration());
+    run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
+    ctx.printf("sparktrain %s: master %s, %d workers, run directory %s%n", job.name(), sc.master(),
+        sc.defaultParallelism(), run.uri());
+    TrainingState from = begin.checkpoint().map(RunCheckpoints.Checkpoint::state).orElse(null);
+    if (begin.resumed()) {
+      ctx.printf("%s%n", from == null ? "resume: no complete checkpoint in " + run.uri() + "; training again from epoch 1"
+          : "resume: from " + begin.checkpoint().get().entry().file() + " (" + from.position() + ", "
+              + from.epochs().size() + " epochs completed)");
+    }
+
+    long t1 = System.nanoTime();
+    Splits data = ctx.load(run.resolve(RunContext.REJECTED), from == null ? DataLoader.Fixed.NONE
+        : new DataLoader.Fixed(from.facts().partitions(), from.facts().scaler()));
+    if (from != null && !data.identity().equals(from.facts().split())) {
+      throw new DataException(job.data().train() + ": the data differ from those the run in " + run.uri()
+          + " started with: its splits held " + from.facts().split().describe() + ", now "
+          + data.identity().describe() + "; resume with the same data, or train into a new folder");
+    }
+    JobConfig named = job.withData(job.data().withClassNames(data.classNames()));
+    double loadSeconds = (System.nanoTime() - t1) / 1e9;
+    ctx.printf("data: %d train, %d validation, %d test examples of %s (%.1f s)%n", data.trainCount(),
+        data.validationCount(), data.testCount(), data.shape(), loadSeconds);
+    AugmentPipeline pipeline = from == null ? Trainer.augmentPipeline(named, data)
+        : Trainer.augmentPipeline(named, data, from.facts().featureStd());
+    if (!pipeline.isEmpty()) {
+      ctx.printf("augmentation on the executors every epoch: %s%n", String.join("; ", pipeline.describe()));
+      if (data.shape().image()) {
+        byte[] png = Misclassified.augmentationGrid(pipeline, data, named.data());
+        run.write(ReportFiles.AUGMENTATION, stream -> stream.write(png));
+      }
+    }
+    ExportFolder export = exportFolder(ctx, run);
+    MetricsLog metrics = metrics(run, begin);
+    ConsoleProgress console = new ConsoleProgress(out, System.console() != null, named.train().epochs());
+    RunEvents events = new RunEvents(metrics, console, listeners);
+    RunCheckpoints checkpoints = new RunCheckpoints(run, named.checkpoint().keep(), this::warn, () -> {
+      if (export != null) {
+        export.touch();
+      }
+      return metrics.flush();
+    });
+    Trainer.Approach approach = export == null ? new Trainer.Direct()
+        : new Trainer.Export(export.create().uri(), () -> export.delete(this::warn));
+    TrainedModel model;
+    try {
+      model = new Trainer(sc, named, uiUrl).train(new Trainer.Run(data, pipeline, approach, from, checkpoints, events,
+          interruption));
+    } catch (Interruption.Interrupted e) {
+      flushQuietly(metrics);
+      writeInterrupted(run, startedAt, e.reason(), e.state(), checkpoints);
+      throw new RunInterrupted(e.reason(), "training stopped by " + e.reason() + " at " + e.state().position()
+          + " of " + run.uri() + "; the state is checkpointed: continue with `sparktrain train --resume " + run.uri()
+          + " --config JOB`");
+    } catch (DivergedException e) {
+      flushQuietly(metrics);
+      writeDiverged(run, startedAt, e);
+      throw e;
+    } catch (StorageException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!interruption.requested()) {
+        throw e;
+      }
+      flushQuietly(metrics);
+      writeInterrupted(run, startedAt, interruption.reason(), null, checkpoints);
+      throw new RunInterrupted(interruption.reason(), "stopped by " + interruption.reason() + " before training "
+          + "began in " + run.uri() + "; continue with `sparktrain train --resume " + run.uri() + " --config JOB`");
+    }
+    metrics.flush();
+    run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
+    checkpoints.keepNewestOnly();
+    if (model.health().lrFind() != null) {
+      LrFindFiles.write(run, model.health().lrFind());
+    }
+    writeSummary(ctx, run, named, data, model, loadSeconds, startedAt, t0);
+    if (data.shape().image()) {
+      byte[] png = Misclassified.grid(model.network(), data, named.data());
+      if (png != null) {
+        run.write(ReportFiles.MISCLASSIFIED, stream -> stream.write(png));
+      }
+    }
+    run.write(HtmlReport.FILE, HtmlReport.render(ReportFiles.read(run.uri(), sc.hadoopConfiguration())));
+    ctx.printf("report: %s%n", run.resolve(HtmlReport.FILE));
+    data.unpersist();
+    return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
+  }
+
+  /**
+   * A folder whose summary says the run is over: with --resume, completed is an answer (nothing to do)
+   * and diverged a failure that resuming would repeat. Null when there is something to do.
+   */
+  private Result finishedRun(RunDirectory dir, String uri) {
+    if (!resume || !dir.exists(Summary.FILE)) {
+      return null;
+    }
+    com.fasterxml.jackson.databind.JsonNode summary;
+    try {
+      summary = new ObjectMapper().readTree(dir.read(Summary.FILE));
+    } catch (IOException e) {
+      throw new DataException(dir.resolve(Summary.FILE) + ": not valid JSON (" + e.getMessage() + ")", e);
+    }
+    String status = summary.path("status").asText();
+    if (status.equals("completed")) {
+      out.printf(Locale.ROOT, "resume: %s already holds a completed run (test accuracy %.4f); nothing to do%n", uri,
+          summary.at("/test/accuracy").asDouble());
+      out.flush();
+      return new Result(dir.uri(), summary.at("/test/accuracy").asDouble(), summary.at("/test/examples").asInt(), null);
+    }
+    if (status.equals("diverged")) {
+      throw new DivergedException("the run in " + uri + " diverged (" + summary.path("message").asText()
+          + "); resuming it would diverge again: change the job and train into a new folder", null);
+    }
+    return null;
+  }
+
+  /** Decides whether this is a new run or a resumed one, and from which checkpoint. */
+  private Begin begin(RunDirectory dir, String uri) {
+    String found;
+    try {
+      found = dir.runFile();
+    } catch (IOException e) {
+      throw StorageException.reading(dir.uri(), e);
+    }
+    if (!resume || found == null) {
+      if (resume) {
+        out.println("resume: " + uri + " holds no run yet; starting a new one there");
+      }
+      return new Begin(false, Optional.empty());
+    }
+    if (dir.exists("config.resolved.conf")) {
+      ResumeCheck.check(dir.read("config.resolved.conf"), job, uri);
+    }
+    return new Begin(true, new RunCheckpoints(dir, job.checkpoint().keep(), this::warn, () -> 0).load());
+  }
+
+  private MetricsLog metrics(RunDirectory run, Begin begin) {
+    if (!begin.resumed() || !run.exists(MetricsLog.FILE)) {
+      return new MetricsLog(run);
+    }
+    List<String> previous = run.read(MetricsLog.FILE).lines().filter(l -> !l.isBlank()).toList();
+    long kept = begin.checkpoint().map(c -> c.entry().metricsLines()).orElse(0L);
+    Map<String, Object> resumed = new LinkedHashMap<>();
+    begin.checkpoint().ifPresentOrElse(c -> {
+      resumed.put("epoch", c.state().position().epoch());
+      resumed.put("round", c.state().position().round());
+      resumed.put("checkpoint", c.entry().file());
+    }, () -> {
+      resumed.put("epoch", 1);
+      resumed.put("round", 0);
+      resumed.put("checkpoint", null);
+    });
+    Lost lost = Lost.of(previous.subList((int) Math.min(kept, previous.size()), previous.size()));
+    resumed.put("lostRounds", lost.rounds());
+    resumed.put("lostSeconds", Json.num(lost.seconds()));
+    return MetricsLog.continuing(run, previous, kept, resumed);
+  }
+
+  /** The work an interrupted attempt did after its last checkpoint, which the resumed run does again. */
+  record Lost(int rounds, double seconds) {
+    static Lost of(List<String> droppedLines) {
+      ObjectMapper json = new ObjectMapper();
+      int rounds = 0;
+      double seconds = 0;
+      for (String line : droppedLines) {
+        try {
+          com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
+          if (n.path("type").asText().equals("round")) {
+            rounds++;
+            seconds += n.path("seconds").asDouble(0);
+          } else if (n.path("type").asText().equals("epoch")) {
+            seconds += n.path("validationSeconds").asDouble(0);
+          }
+        } catch (IOException e) {
+          // A line cut short by the kill: nothing to count.
+        }
+      }
+      return new Lost(rounds, seconds);
+    }
+  }
+
+  /**
+   * Local mode: a folder named after the run under the temporary directory. A cluster:
+   * {@code train.exportDirectory}, else under the run directory; null (the direct approach) when the
+   * job asks for it or the run directory is on a file system the executors do not share.
+   */
+  private ExportFolder exportFolder(RunContext ctx, RunDirectory run) {
+    if (job.train().approach().equals("direct")) {
+      return null;
+    }
+    org.apache.hadoop.conf.Configuration conf = ctx.sc().hadoopConfiguration();
+    if (!job.train().exportDirectory().isBlank()) {
+      ExportFolder.sweep(job.train().exportDirectory(), conf, this::warn);
+      return ExportFolder.forRun(job.train().exportDirectory(), run.uri(), conf);
+    }
+    if (SparkSessions.isLocal(ctx.spark())) {
+      String tmp = new File(System.getProperty("java.io.tmpdir")).toURI().toString();
+      ExportFolder.sweep(tmp, conf, this::warn);
+      return ExportFolder.forRun(tmp, run.uri(), conf);
+    }
+    String dir = run.resolve("_export");
+    if (dir.startsWith("file:")) {
+      // dl4j-spark refuses to export to a file: folder on a cluster: executors would not see each other's files.
+      out.println("note: the run directory is on file:, which executors on a cluster do not share; training with "
+          + "train.approach = direct (set train.exportDirectory to an hdfs: or s3a: folder to export instead)");
+      return null;
+    }
+    return ExportFolder.at(dir, conf);
+  }
+
+  private void writeSummary(RunContext ctx, RunDirectory run, JobConfig named, Splits data, TrainedModel model,
+      double loadSeconds, String startedAt, long t0) {
+    JavaSparkContext sc = ctx.sc();
+    Map<String, Object> timings = new LinkedHashMap<>();
+    timings.put("loadSeconds", loadSeconds);
+    timings.put("trainSeconds", model.trainSeconds());
+    timings.put("testSeconds", model.testSeconds());
+    timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+    Map<String, Object> sparkInfo = new LinkedHashMap<>();
+    sparkInfo.put("master", sc.master());
+    sparkInfo.put("defaultParallelism", sc.defaultParallelism());
+    // Block managers, less the driver's own outside local mode.
+    int blockManagers = sc.sc().getExecutorMemoryStatus().size();
+    sparkInfo.put("executors", sc.isLocal() ? 1 : Math.max(0, blockManagers - 1));
+    sparkInfo.put("applicationId", sc.sc().applicationId());
+    sparkInfo.put("taskCpus", sc.getConf().get("spark.task.cpus", "1"));
+    Summary.Context context = new Summary.Context(named, data, model, timings, sparkInfo,
+        Provenance.versions(ctx.spark().version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
+    Map<String, Object> summary = Summary.build(context);
+    summary.put("reliability", reliability(run, model.state()));
+    run.write(Summary.FILE, Json.pretty(summary));
+  }
+
+  /** Checkpoints, resumes and what the cluster lost, over every attempt at the run. */
+  private Map<String, Object> reliability(RunDirectory run, TrainingState state) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Object> resumes = new ArrayList<>();
+    if (run.exists(MetricsLog.FILE)) {
+      ObjectMapper json = new ObjectMapper();
+      for (String line : run.read(MetricsLog.FILE).lines().toList()) {
+        if (line.contains("\"type\":\"resume\"")) {
+          try {
+            resumes.add(json.readValue(line, Map.class));
+          } catch (IOException e) {
+            // Not a whole line: skip it.
+          }
+        }
+      }
+    }
+    out.put("resumes", resumes);
+    io.sparktrain.train.FaultLog.Faults f = state.totals().faults();
+    Map<String, Object> faults = new LinkedHashMap<>();
+    faults.put("executorsLost", f.executorsLost());
+    faults.put("failedTasks", f.failedTasks());
+    faults.put("lostTaskSeconds", Json.num(f.lostTaskSeconds()));
+    out.put("faults", faults);
+    out.put("checkpoint", Map.of("everyRounds", job.checkpoint().everyRounds(), "keep", job.checkpoint().keep()));
+    return out;
+  }
+
+  private void writeDiverged(RunDirectory run, String startedAt, DivergedException e) {
+    Map<String, Object> failed = new LinkedHashMap<>();
+    failed.put("name", job.name());
+    failed.put("status", "diverged");
+    failed.put("message", e.getMessage());
+    failed.put("startedAt", startedAt);
+    failed.put("finishedAt", Instant.now().toString());
+    if (e.health() != null) {
+      failed.put("health", Summary.health(e.health()));
+    }
+    run.write(Summary.FILE, Json.pretty(failed));
+  }
+
+  /** summary.json of a run a signal stopped: where it stood, and the checkpoint to continue from. */
+  private void writeInterrupted(RunDirectory run, String startedAt, String reason, TrainingState state,
+      RunCheckpoints checkpoints) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("name", job.name());
+    s.put("status", "interrupted");
+    s.put("message", "stopped by " + reason + "; continue with sparktrain train --resume " + run.uri());
+    s.put("startedAt", startedAt);
+    s.put("finishedAt", Instant.now().toString());
+    Map<String, Object> reached = new LinkedHashMap<>();
+    reached.put("epoch", state == null ? 1 : state.position().epoch());
+    reached.put("round", state == null ? 0 : state.position().round());
+    reached.put("epochsCompleted", state == null ? 0 : state.epochs().size());
+    s.put("reached", reached);
+    List<RunCheckpoints.Entry> entries = checkpoints.pointer().checkpoints();
+    s.put("checkpoint", entries.isEmpty() ? null : entries.get(0).file());
+    if (state != null) {
+      s.put("health", Summary.health(Trainer.health(state, "interrupted", "stopped by " + reason,
+          state.epochs().size())));
+    }
+    run.write(Summary.FILE, Json.pretty(s));
+  }
+
+  private void flushQuietly(MetricsLog metrics) {
+    try {
+      metrics.flush();
+    } catch (StorageException e) {
+      warn(e.getMessage());
+    }
+  }
+
+  private void warn(String message) {
+    out.println("warning: " + message);
+    out.flush();
+  }
+}

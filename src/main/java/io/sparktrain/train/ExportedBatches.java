@@ -1,0 +1,61 @@
+package io.sparktrain.train;
+
+import io.sparktrain.augment.AugmentPipeline;
+import io.sparktrain.augment.AugmentingLoader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
+
+/**
+ * The training split exported once as minibatch files ({@link io.sparktrain.data.BatchFiles}); every
+ * epoch shuffles the list of files with (seed, epoch) and each averaging round is one {@code fitPaths}
+ * over the next {@code workers x averagingFrequency} of them, spread over {@code workers} partitions.
+ * Augmentation, if any, runs as the workers load each file ({@link AugmentingLoader}). Round r of epoch
+ * e is therefore the same files, in the same partitions, in every run of the same seed, which is what
+ * lets a run resume in the middle of an epoch.
+ */
+record ExportedBatches(JavaSparkContext sc, List<String> files, AugmentPipeline augment, long seed, int workers,
+    int averagingFrequency, Runnable cleanup) implements RoundSource {
+  ExportedBatches {
+    files = List.copyOf(files);
+  }
+
+  private int perRound() {
+    return workers * averagingFrequency;
+  }
+
+  @Override
+  public int rounds(int epoch) {
+    return (files.size() + perRound() - 1) / perRound();
+  }
+
+  @Override
+  public int averagingRounds(int epoch) {
+    return rounds(epoch);
+  }
+
+  /** The files of round {@code round} of {@code epoch}. */
+  List<String> slice(int epoch, int round) {
+    List<String> order = new ArrayList<>(files);
+    Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
+    return new ArrayList<>(order.subList(round * perRound(), Math.min(order.size(), (round + 1) * perRound())));
+  }
+
+  @Override
+  public void fit(SparkNetwork net, int epoch, int round) {
+    List<String> slice = slice(epoch, round);
+    JavaRDD<String> paths = sc.parallelize(slice, Math.min(workers, slice.size()));
+    DataSetLoader loader = augment.isEmpty() ? new SerializedDataSetLoader() : new AugmentingLoader(augment, epoch);
+    net.fitPaths(paths, loader);
+  }
+
+  @Override
+  public void close() {
+    cleanup.run();
+  }
+}

@@ -1,0 +1,140 @@
+package io.sparktrain.train;
+
+import io.sparktrain.config.TrainConfig;
+import io.sparktrain.health.HealthMonitor;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.core.storage.impl.RemoteUIStatsStorageRouter;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The driver's network and dl4j-spark's parameter averaging around it: the one place that calls
+ * dl4j-spark's fit. Only the rounds' sources and the loop use it.
+ */
+final class SparkNetwork {
+  private final JavaSparkContext sc;
+  private final TrainConfig t;
+  private final RoundTracker rounds;
+  private final HealthMonitor monitor;
+  private final String uiUrl;
+  private final boolean direct;
+  private final int workers;
+  private SparkDl4jMultiLayer spark;
+
+  SparkNetwork(JavaSparkContext sc, MultiLayerNetwork net, TrainConfig t, RoundTracker rounds, HealthMonitor monitor,
+      String uiUrl, boolean direct, int workers, long seed) {
+    this.workers = workers;
+    this.sc = sc;
+    this.t = t;
+    this.rounds = rounds;
+    this.monitor = monitor;
+    this.uiUrl = uiUrl;
+    this.direct = direct;
+    wrap(net, seed);
+  }
+
+  int workers() {
+    return workers;
+  }
+
+  MultiLayerNetwork network() {
+    return spark.getNetwork();
+  }
+
+  /**
+   * A new training master over the same network. dl4j-spark's master draws each fit's split of the
+   * data from its own generator, seeded once; the direct approach makes a master per epoch, seeded from
+   * (seed, epoch), so an epoch is split the same way whether or not the run was resumed before it.
+   */
+  void reseed(long masterSeed) {
+    wrap(spark.getNetwork(), masterSeed);
+  }
+
+  private void wrap(MultiLayerNetwork net, long masterSeed) {
+    spark = new SparkDl4jMultiLayer(sc, net, master(masterSeed));
+    listeners();
+    spark.setCollectTrainingStats(true);
+  }
+
+  void fitPaths(JavaRDD<String> paths, DataSetLoader loader) {
+    spark.fitPaths(paths, loader);
+  }
+
+  void fit(JavaRDD<DataSet> minibatches) {
+    spark.fit(minibatches);
+  }
+
+  double score(JavaRDD<DataSet> data) {
+    return spark.calculateScore(data, true, Trainer.EVAL_BATCH);
+  }
+
+  Evaluation evaluate(JavaRDD<DataSet> data, List<String> labels) {
+    return spark.evaluate(data, labels, Trainer.EVAL_BATCH);
+  }
+
+  SparkTrainingStats stats() {
+    return spark.getSparkTrainingStats();
+  }
+
+  void setLearningRate(double lr) {
+    spark.getNetwork().setLearningRate(lr);
+    rounds.learningRate(lr);
+  }
+
+  Weights weights() {
+    return Weights.of(spark.getNetwork());
+  }
+
+  void restore(Weights w) {
+    w.into(spark.getNetwork());
+  }
+
+  private void listeners() {
+    List<TrainingListener> listeners = new ArrayList<>();
+    StatsStorageRouter router = null;
+    if (monitor != null) {
+      listeners.add(monitor.listener());
+    }
+    if (uiUrl != null) {
+      // Workers collect DL4J's statistics; the driver forwards them to the UI server over HTTP.
+      router = new RemoteUIStatsStorageRouter(uiUrl);
+      listeners.add(new StatsListener(null));
+    }
+    if (!listeners.isEmpty()) {
+      spark.setListeners(router, listeners);
+    }
+  }
+
+  private ParameterAveragingTrainingMaster master(long masterSeed) {
+    // The run's own number of workers, not Spark's default parallelism at the time: a resumed run on a
+    // cluster of another size still splits its rounds as the run it continues did.
+    ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(workers,
+        t.batchSizePerWorker());
+    b.batchSizePerWorker(t.batchSizePerWorker())
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(t.workerPrefetchBatches())
+        .saveUpdater(t.saveUpdater())
+        // The level the minibatch RDD already has: Spark refuses to change it (direct approach).
+        .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
+        .rngSeed(masterSeed)
+        .trainingHooks(rounds.hook())
+        // A round's paths arrive already spread over the workers: no shuffle per round.
+        .repartionData(direct ? Repartition.Always : Repartition.Never)
+        .rddTrainingApproach(direct ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export);
+    return b.build();
+  }
+}
