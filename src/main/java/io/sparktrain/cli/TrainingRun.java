@@ -98,16 +98,8 @@ public final class TrainingRun {
     try {
       model = new Trainer(sc, job, exportDir, uiUrl).withAugmentation(pipeline).train(data, events);
     } catch (DivergedException e) {
-      Map<String, Object> failed = new LinkedHashMap<>();
-      failed.put("name", job.name());
-      failed.put("status", "diverged");
-      failed.put("message", e.getMessage());
-      failed.put("startedAt", startedAt);
-      failed.put("finishedAt", Instant.now().toString());
-      if (e.health() != null) {
-        failed.put("health", Summary.health(e.health()));
-      }
-      run.write(Summary.FILE, Json.pretty(failed));
+      run.write(Summary.FILE, Json.pretty(Summary.diverged(job.name(), e.getMessage(), startedAt,
+          Instant.now().toString(), e.health())));
       throw e;
     } finally {
       if (metrics.dirty()) {
