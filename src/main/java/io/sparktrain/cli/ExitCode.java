@@ -13,7 +13,7 @@ public enum ExitCode {
   DIVERGED(4, "training diverged and could not be recovered"),
   GATE_REFUSED(5, "quality gate refused the model"),
   PREFLIGHT_FAILED(6, "preflight failed"),
-  STORAGE(7, "the run directory could not be written"),
+  STORAGE(7, "run directory could not be written"),
   INTERRUPTED(130, "stopped by SIGINT"),
   TERMINATED(143, "stopped by SIGTERM");
 

@@ -1,6 +1,5 @@
 package io.sparktrain.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparktrain.augment.AugmentPipeline;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
@@ -18,7 +17,11 @@ import io.sparktrain.report.LrFindFiles;
 import io.sparktrain.report.MetricsLog;
 import io.sparktrain.report.ReportFiles;
 import io.sparktrain.report.Summary;
+import io.sparktrain.report.schema.MetricsLine;
+import io.sparktrain.report.schema.RunJson;
+import io.sparktrain.report.schema.SummaryFile;
 import io.sparktrain.train.DivergedException;
+import io.sparktrain.train.FaultLog;
 import io.sparktrain.train.Interruption;
 import io.sparktrain.train.RunCheckpoints;
 import io.sparktrain.train.SparkSessions;
@@ -213,24 +216,22 @@ public final class TrainRun {
     if (!resume || !dir.exists(Summary.FILE)) {
       return null;
     }
-    com.fasterxml.jackson.databind.JsonNode summary;
-    try {
-      summary = new ObjectMapper().readTree(dir.read(Summary.FILE));
-    } catch (IOException e) {
-      throw new DataException(dir.resolve(Summary.FILE) + ": not valid JSON (" + e.getMessage() + ")", e);
+    SummaryFile summary = RunJson.summary(dir.read(Summary.FILE), dir.resolve(Summary.FILE));
+    if (summary.status() == SummaryFile.Status.COMPLETED) {
+      double accuracy = summary.test().accuracy() == null ? Double.NaN : summary.test().accuracy();
+      ctxPrint("resume: %s already holds a completed run (test accuracy %.4f); nothing to do%n", uri, accuracy);
+      return new Result(dir.uri(), accuracy, (int) summary.test().examples(), null);
     }
-    String status = summary.path("status").asText();
-    if (status.equals("completed")) {
-      out.printf(Locale.ROOT, "resume: %s already holds a completed run (test accuracy %.4f); nothing to do%n", uri,
-          summary.at("/test/accuracy").asDouble());
-      out.flush();
-      return new Result(dir.uri(), summary.at("/test/accuracy").asDouble(), summary.at("/test/examples").asInt(), null);
-    }
-    if (status.equals("diverged")) {
-      throw new DivergedException("the run in " + uri + " diverged (" + summary.path("message").asText()
+    if (summary.status() == SummaryFile.Status.DIVERGED) {
+      throw new DivergedException("the run in " + uri + " diverged (" + summary.message()
           + "); resuming it would diverge again: change the job and train into a new folder", null);
     }
     return null;
+  }
+
+  private void ctxPrint(String format, Object... args) {
+    out.printf(Locale.ROOT, format, args);
+    out.flush();
   }
 
   /** Decides whether this is a new run or a resumed one, and from which checkpoint. */
@@ -259,43 +260,23 @@ public final class TrainRun {
     }
     List<String> previous = run.read(MetricsLog.FILE).lines().filter(l -> !l.isBlank()).toList();
     long kept = begin.checkpoint().map(c -> c.entry().metricsLines()).orElse(0L);
-    Map<String, Object> resumed = new LinkedHashMap<>();
-    begin.checkpoint().ifPresentOrElse(c -> {
-      resumed.put("epoch", c.state().position().epoch());
-      resumed.put("round", c.state().position().round());
-      resumed.put("checkpoint", c.entry().file());
-    }, () -> {
-      resumed.put("epoch", 1);
-      resumed.put("round", 0);
-      resumed.put("checkpoint", null);
-    });
-    Lost lost = Lost.of(previous.subList((int) Math.min(kept, previous.size()), previous.size()));
-    resumed.put("lostRounds", lost.rounds());
-    resumed.put("lostSeconds", Json.num(lost.seconds()));
-    return MetricsLog.continuing(run, previous, kept, resumed);
-  }
-
-  /** The work an interrupted attempt did after its last checkpoint, which the resumed run does again. */
-  record Lost(int rounds, double seconds) {
-    static Lost of(List<String> droppedLines) {
-      ObjectMapper json = new ObjectMapper();
-      int rounds = 0;
-      double seconds = 0;
-      for (String line : droppedLines) {
-        try {
-          com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
-          if (n.path("type").asText().equals("round")) {
-            rounds++;
-            seconds += n.path("seconds").asDouble(0);
-          } else if (n.path("type").asText().equals("epoch")) {
-            seconds += n.path("validationSeconds").asDouble(0);
-          }
-        } catch (IOException e) {
-          // A line cut short by the kill: nothing to count.
-        }
+    int lostRounds = 0;
+    double lostSeconds = 0;
+    for (String line : previous.subList((int) Math.min(kept, previous.size()), previous.size())) {
+      MetricsLine m = RunJson.line(line);
+      if (m instanceof MetricsLine.Round r) {
+        lostRounds++;
+        lostSeconds += r.seconds() == null ? 0 : r.seconds();
+      } else if (m instanceof MetricsLine.Epoch e && e.validationSeconds() != null) {
+        lostSeconds += e.validationSeconds();
       }
-      return new Lost(rounds, seconds);
     }
+    TrainingState.Position at = begin.checkpoint().map(c -> c.state().position())
+        .orElse(new TrainingState.Position(1, 0));
+    MetricsLine.Resume resumed = new MetricsLine.Resume(at.epoch(), at.round(),
+        begin.checkpoint().map(c -> c.entry().file()).orElse(null), lostRounds, Json.num(lostSeconds),
+        Instant.now().toString());
+    return MetricsLog.continuing(run, previous, kept, resumed);
   }
 
   /**
@@ -345,72 +326,36 @@ public final class TrainRun {
     sparkInfo.put("taskCpus", sc.getConf().get("spark.task.cpus", "1"));
     Summary.Context context = new Summary.Context(named, data, model, timings, sparkInfo,
         Provenance.versions(ctx.spark().version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
-    Map<String, Object> summary = Summary.build(context);
-    summary.put("reliability", reliability(run, model.state()));
-    run.write(Summary.FILE, Json.pretty(summary));
+    run.write(Summary.FILE, Json.pretty(Summary.build(context).withReliability(reliability(run, model.state()))));
   }
 
   /** Checkpoints, resumes and what the cluster lost, over every attempt at the run. */
-  private Map<String, Object> reliability(RunDirectory run, TrainingState state) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    List<Object> resumes = new ArrayList<>();
-    if (run.exists(MetricsLog.FILE)) {
-      ObjectMapper json = new ObjectMapper();
-      for (String line : run.read(MetricsLog.FILE).lines().toList()) {
-        if (line.contains("\"type\":\"resume\"")) {
-          try {
-            resumes.add(json.readValue(line, Map.class));
-          } catch (IOException e) {
-            // Not a whole line: skip it.
-          }
-        }
-      }
-    }
-    out.put("resumes", resumes);
-    io.sparktrain.train.FaultLog.Faults f = state.totals().faults();
-    Map<String, Object> faults = new LinkedHashMap<>();
-    faults.put("executorsLost", f.executorsLost());
-    faults.put("failedTasks", f.failedTasks());
-    faults.put("lostTaskSeconds", Json.num(f.lostTaskSeconds()));
-    out.put("faults", faults);
-    out.put("checkpoint", Map.of("everyRounds", job.checkpoint().everyRounds(), "keep", job.checkpoint().keep()));
-    return out;
+  private SummaryFile.Reliability reliability(RunDirectory run, TrainingState state) {
+    List<MetricsLine.Resume> resumes = RunJson.metrics(run.read(MetricsLog.FILE), run.resolve(MetricsLog.FILE))
+        .stream().filter(MetricsLine.Resume.class::isInstance).map(MetricsLine.Resume.class::cast).toList();
+    FaultLog.Faults f = state.totals().faults();
+    List<SummaryFile.ExecutorLost> lost = f.executorsLost().stream()
+        .map(e -> new SummaryFile.ExecutorLost(e.executorId(), e.reason(), e.time())).toList();
+    return new SummaryFile.Reliability(resumes, new SummaryFile.Faults(lost, f.failedTasks(),
+        Json.num(f.lostTaskSeconds())), new SummaryFile.Checkpoints(job.checkpoint().everyRounds(),
+        job.checkpoint().keep()));
   }
 
   private void writeDiverged(RunDirectory run, String startedAt, DivergedException e) {
-    Map<String, Object> failed = new LinkedHashMap<>();
-    failed.put("name", job.name());
-    failed.put("status", "diverged");
-    failed.put("message", e.getMessage());
-    failed.put("startedAt", startedAt);
-    failed.put("finishedAt", Instant.now().toString());
-    if (e.health() != null) {
-      failed.put("health", Summary.health(e.health()));
-    }
-    run.write(Summary.FILE, Json.pretty(failed));
+    run.write(Summary.FILE, Json.pretty(Summary.diverged(job.name(), e.getMessage(), startedAt,
+        Instant.now().toString(), e.health())));
   }
 
   /** summary.json of a run a signal stopped: where it stood, and the checkpoint to continue from. */
   private void writeInterrupted(RunDirectory run, String startedAt, String reason, TrainingState state,
       RunCheckpoints checkpoints) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("name", job.name());
-    s.put("status", "interrupted");
-    s.put("message", "stopped by " + reason + "; continue with sparktrain train --resume " + run.uri());
-    s.put("startedAt", startedAt);
-    s.put("finishedAt", Instant.now().toString());
-    Map<String, Object> reached = new LinkedHashMap<>();
-    reached.put("epoch", state == null ? 1 : state.position().epoch());
-    reached.put("round", state == null ? 0 : state.position().round());
-    reached.put("epochsCompleted", state == null ? 0 : state.epochs().size());
-    s.put("reached", reached);
+    SummaryFile.Reached reached = state == null ? new SummaryFile.Reached(1, 0, 0)
+        : new SummaryFile.Reached(state.position().epoch(), state.position().round(), state.epochs().size());
     List<RunCheckpoints.Entry> entries = checkpoints.pointer().checkpoints();
-    s.put("checkpoint", entries.isEmpty() ? null : entries.get(0).file());
-    if (state != null) {
-      s.put("health", Summary.health(Trainer.health(state, "interrupted", "stopped by " + reason,
-          state.epochs().size())));
-    }
-    run.write(Summary.FILE, Json.pretty(s));
+    run.write(Summary.FILE, Json.pretty(Summary.interrupted(job.name(), "stopped by " + reason
+        + "; continue with sparktrain train --resume " + run.uri(), reached,
+        entries.isEmpty() ? null : entries.get(0).file(), startedAt, Instant.now().toString(),
+        state == null ? null : Trainer.health(state, "interrupted", "stopped by " + reason, state.epochs().size()))));
   }
 
   private void flushQuietly(MetricsLog metrics) {

@@ -1,8 +1,8 @@
 package io.sparktrain.publish;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparktrain.data.DataException;
+import io.sparktrain.report.schema.RunJson;
+import io.sparktrain.report.schema.SummaryFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +22,6 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Registry {
   static final List<String> FILES = List.of("model.zip", "summary.json", "config.resolved.conf", "metrics.jsonl");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the gate decided, and where the model went when it passed. */
   public record Published(String version, String uri, double accuracy, String previous, Double previousAccuracy) {}
@@ -43,19 +42,21 @@ public final class Registry {
    */
   public static double accuracy(String runUri, Configuration conf) {
     Path summary = new Path(runUri, "summary.json");
+    String text;
     try (InputStream in = summary.getFileSystem(conf).open(summary)) {
-      JsonNode test = JSON.readTree(in).path("test");
-      JsonNode acc = test.at("/testTimeAugmentation/accuracyWithout");
-      acc = acc.isMissingNode() ? test.path("accuracy") : acc;
-      if (!acc.isNumber()) {
-        throw new DataException(summary + ": no test.accuracy; is this a finished sparktrain run?");
-      }
-      return acc.asDouble();
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (java.io.FileNotFoundException e) {
       throw new DataException(summary + ": no such file; is " + runUri + " a finished sparktrain run?", e);
     } catch (IOException e) {
       throw new DataException(summary + ": cannot read: " + e.getMessage(), e);
     }
+    SummaryFile.Test test = RunJson.summary(text, summary.toString()).test();
+    Double accuracy = test == null ? null
+        : test.testTimeAugmentation() != null ? test.testTimeAugmentation().accuracyWithout() : test.accuracy();
+    if (accuracy == null) {
+      throw new DataException(summary + ": no test.accuracy; is this a finished sparktrain run?");
+    }
+    return accuracy;
   }
 
   /** Applies the gate, then publishes; throws {@link GateRefusedException} when the gate refuses. */

@@ -2,10 +2,10 @@ package io.sparktrain.report;
 
 import static io.sparktrain.report.Html.esc;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sparktrain.report.schema.MetricsLine;
+import io.sparktrain.report.schema.SummaryFile;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,45 +18,49 @@ import java.util.Map;
 public final class HtmlReport {
   public static final String FILE = "report.html";
 
-  /** A run's files as read back: summary.json, metrics.jsonl lines, config.resolved.conf, misclassified.png. */
-  public record RunFiles(JsonNode summary, List<JsonNode> metrics, String config, byte[] misclassifiedPng,
+  /**
+   * A run's files as read back: summary.json (of a completed run), metrics.jsonl lines,
+   * config.resolved.conf and the images.
+   */
+  public record RunFiles(SummaryFile summary, List<MetricsLine> metrics, String config, byte[] misclassifiedPng,
       byte[] lrFindPng, byte[] augmentationPng) {}
 
   private HtmlReport() {}
 
   public static String render(RunFiles run) {
-    JsonNode s = run.summary();
+    SummaryFile s = run.summary();
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';")
         .append(" img-src data:\">")
-        .append("<title>sparktrain: ").append(esc(s.path("name").asText())).append("</title><style>")
+        .append("<title>sparktrain: ").append(esc(s.name())).append("</title><style>")
         .append(CSS).append("</style></head><body>\n");
-    h.append("<h1>").append(esc(s.path("name").asText())).append("</h1>\n<p class=\"lead\">test accuracy <b>")
-        .append(pct(s.at("/test/accuracy"))).append("</b> on ").append(s.at("/test/examples").asLong())
-        .append(" test examples");
-    JsonNode tta = s.at("/test/testTimeAugmentation");
-    if (!tta.isMissingNode()) {
-      h.append(" (test-time augmentation, ").append(esc(tta.path("views").asText())).append("; ")
-          .append(pct(tta.path("accuracyWithout"))).append(" without)");
+    h.append("<h1>").append(esc(s.name())).append("</h1>\n<p class=\"lead\">test accuracy <b>")
+        .append(pct(s.test().accuracy())).append("</b> on ").append(s.test().examples()).append(" test examples");
+    SummaryFile.TestTimeAugmentation tta = s.test().testTimeAugmentation();
+    if (tta != null) {
+      h.append(" (test-time augmentation, ").append(esc(tta.views())).append("; ")
+          .append(pct(tta.accuracyWithout())).append(" without)");
     }
-    h.append(" · ").append(s.at("/epochs/completed").asInt()).append(" epochs · ")
-        .append(esc(s.path("finishedAt").asText())).append("</p>\n");
-    curves(h, run.metrics(), s);
-    learningRate(h, run.metrics(), s);
-    health(h, run.metrics(), s);
-    lrRange(h, s, run.lrFindPng());
-    test(h, s);
+    h.append(" · ").append(s.epochs().completed()).append(" epochs · ")
+        .append(esc(s.finishedAt())).append("</p>\n");
+    List<MetricsLine.Epoch> epochs = lines(run.metrics(), MetricsLine.Epoch.class);
+    curves(h, epochs, lines(run.metrics(), MetricsLine.Round.class), s.health().stopping());
+    learningRate(h, lines(run.metrics(), MetricsLine.Round.class), s);
+    health(h, lines(run.metrics(), MetricsLine.Health.class), s.health());
+    lrRange(h, s.health().learningRate().lrFind(), run.lrFindPng());
+    test(h, s.test());
     misclassified(h, run.misclassifiedPng());
-    augmentation(h, s, run.augmentationPng());
-    data(h, s);
-    timings(h, run.metrics(), s);
+    augmentation(h, s.augmentation(), run.augmentationPng());
+    data(h, s.data(), s.test().perClass());
+    timings(h, epochs, s.timings());
     provenance(h, s, run.config());
     h.append("</body></html>\n");
     return h.toString();
   }
 
-  private static void curves(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
+  private static void curves(StringBuilder h, List<MetricsLine.Epoch> rows, List<MetricsLine.Round> rounds,
+      SummaryFile.Stopping stop) {
     List<Integer> epochs = new ArrayList<>();
     Map<String, List<Double>> loss = new LinkedHashMap<>();
     loss.put("train loss", new ArrayList<>());
@@ -64,112 +68,97 @@ public final class HtmlReport {
     Map<String, List<Double>> acc = new LinkedHashMap<>();
     acc.put("validation accuracy", new ArrayList<>());
     List<Double> gap = new ArrayList<>();
-    for (JsonNode m : epochMetrics(metrics)) {
-      epochs.add(m.path("epoch").asInt());
-      loss.get("train loss").add(num(m.get("trainLoss")));
-      loss.get("validation loss").add(num(m.get("validationLoss")));
-      acc.get("validation accuracy").add(num(m.get("validationAccuracy")));
-      Double t = num(m.get("trainLoss"));
-      Double v = num(m.get("validationLoss"));
+    for (MetricsLine.Epoch m : rows) {
+      epochs.add(m.epoch());
+      Double t = finite(m.trainLoss());
+      Double v = finite(m.validationLoss());
+      loss.get("train loss").add(t);
+      loss.get("validation loss").add(v);
+      acc.get("validation accuracy").add(finite(m.validationAccuracy()));
       gap.add(t == null || v == null ? null : v - t);
     }
     h.append("<section id=\"curves\"><h2>Loss and accuracy per epoch</h2>\n<div class=\"chart\" id=\"chart-loss\">")
         .append(Charts.line("Loss", "epoch", "loss", epochs, loss, false)).append("</div>\n<div class=\"chart\" id=\"chart-accuracy\">")
         .append(Charts.line("Validation accuracy", "epoch", "accuracy", epochs, acc, false)).append("</div>\n");
-    List<Integer> roundIndex = new ArrayList<>();
-    List<Double> roundLoss = new ArrayList<>();
-    for (JsonNode m : metrics) {
-      if ("round".equals(m.path("type").asText())) {
+    if (!rounds.isEmpty()) {
+      List<Integer> roundIndex = new ArrayList<>();
+      List<Double> roundLoss = new ArrayList<>();
+      for (MetricsLine.Round r : rounds) {
         roundIndex.add(roundIndex.size() + 1);
-        roundLoss.add(num(m.get("trainLoss")));
+        roundLoss.add(finite(r.trainLoss()));
       }
-    }
-    if (!roundIndex.isEmpty()) {
       h.append("<div class=\"chart\" id=\"chart-rounds\">")
           .append(Charts.line("Training loss per averaging round", "round", "mean minibatch loss", roundIndex,
               Map.of("train loss", roundLoss), false)).append("</div>\n");
     }
     h.append("<table><tr><th>epoch</th><th>train loss</th><th>validation loss</th><th>gap (val − train)</th>"
         + "<th>validation accuracy</th><th>examples/s</th><th>seconds</th></tr>\n");
-    List<JsonNode> rows = epochMetrics(metrics);
     for (int i = 0; i < rows.size(); i++) {
-      JsonNode m = rows.get(i);
-      h.append("<tr><td>").append(m.path("epoch").asInt()).append("</td><td>").append(f4(m.get("trainLoss")))
-          .append("</td><td>").append(f4(m.get("validationLoss"))).append("</td><td>")
+      MetricsLine.Epoch m = rows.get(i);
+      h.append("<tr><td>").append(m.epoch()).append("</td><td>").append(f4(m.trainLoss()))
+          .append("</td><td>").append(f4(m.validationLoss())).append("</td><td>")
           .append(gap.get(i) == null ? "–" : String.format(Locale.ROOT, "%+.4f", gap.get(i))).append("</td><td>")
-          .append(f4(m.get("validationAccuracy"))).append("</td><td>").append(f0(m.get("examplesPerSecond")))
-          .append("</td><td>").append(f1(m.get("seconds"))).append("</td></tr>\n");
+          .append(f4(m.validationAccuracy())).append("</td><td>").append(f0(m.examplesPerSecond()))
+          .append("</td><td>").append(f1(m.seconds())).append("</td></tr>\n");
     }
-    JsonNode stop = s.at("/health/stopping");
-    if (stop.isMissingNode()) {
-      h.append("</table></section>\n");
-    } else {
-      h.append("</table><p class=\"note\">Stopped by ").append(esc(stop.path("stoppedBy").asText()))
-          .append(": ").append(esc(stop.path("reason").asText())).append(". The model is epoch ")
-          .append(stop.path("chosenEpoch").asInt()).append("'s.</p></section>\n");
-    }
+    h.append("</table><p class=\"note\">Stopped by ").append(esc(stop.stoppedBy()))
+        .append(": ").append(esc(stop.reason())).append(". The model is epoch ")
+        .append(stop.chosenEpoch()).append("'s.</p></section>\n");
   }
 
-  private static void learningRate(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
-    double lr = s.at("/training/learningRate").asDouble(Double.NaN);
-    List<Integer> rounds = new ArrayList<>();
+  private static void learningRate(StringBuilder h, List<MetricsLine.Round> rounds, SummaryFile s) {
+    List<Integer> x = new ArrayList<>();
     List<Double> values = new ArrayList<>();
-    for (JsonNode m : metrics) {
-      if ("round".equals(m.path("type").asText())) {
-        rounds.add(rounds.size() + 1);
-        values.add(m.hasNonNull("learningRate") ? m.get("learningRate").asDouble() : lr);
-      }
+    for (MetricsLine.Round r : rounds) {
+      x.add(x.size() + 1);
+      values.add(r.learningRate() != null ? r.learningRate() : s.training().learningRate());
     }
+    SummaryFile.LearningRate lr = s.health().learningRate();
     h.append("<section id=\"learning-rate\"><h2>Learning rate</h2>\n<div class=\"chart\" id=\"chart-lr\">")
-        .append(Charts.line("Learning rate per averaging round", "round", "learning rate", rounds,
+        .append(Charts.line("Learning rate per averaging round", "round", "learning rate", x,
             Map.of("learning rate", values), true))
-        .append("</div><p class=\"note\">").append(esc(s.at("/training/updater").asText("")))
-        .append(", learning rate from ").append(esc(s.at("/health/learningRate/source").asText("the config")))
-        .append(": ").append(esc(s.at("/health/learningRate/initial").asText("?"))).append(" at the start, ")
-        .append(esc(s.at("/health/learningRate/final").asText("?"))).append(" at the end; schedule ")
-        .append(esc(s.at("/training/schedule").asText("none"))).append("; ")
-        .append(s.at("/health/guard/recoveries").asInt(0)).append(" divergence recoveries.</p></section>\n");
+        .append("</div><p class=\"note\">").append(esc(or(s.training().updater(), "")))
+        .append(", learning rate from ").append(esc(or(lr.source(), "the config")))
+        .append(": ").append(esc(or(lr.initial(), "?"))).append(" at the start, ")
+        .append(esc(or(lr.last(), "?"))).append(" at the end; schedule ")
+        .append(esc(or(s.training().schedule(), "none"))).append("; ")
+        .append(s.health().guard().recoveries()).append(" divergence recoveries.</p></section>\n");
   }
 
-  private static void health(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
+  private static void health(StringBuilder h, List<MetricsLine.Health> lines, SummaryFile.Health health) {
     h.append("<section id=\"health\"><h2>Gradient health</h2>\n");
-    JsonNode diagnoses = s.at("/health/diagnoses");
-    if (diagnoses.isArray() && diagnoses.size() > 0) {
+    if (!health.diagnoses().isEmpty()) {
       h.append("<ul class=\"diagnoses\">");
-      for (JsonNode d : diagnoses) {
-        h.append("<li><b>").append(esc(d.path("kind").asText())).append("</b> (epoch ").append(d.path("epoch").asInt())
-            .append(", round ").append(d.path("round").asInt()).append(", held in ").append(d.path("rounds").asInt())
-            .append(" rounds): ").append(esc(d.path("message").asText())).append("</li>");
+      for (SummaryFile.Diagnosis d : health.diagnoses()) {
+        h.append("<li><b>").append(esc(d.kind())).append("</b> (epoch ").append(d.epoch())
+            .append(", round ").append(d.round()).append(", held in ").append(d.rounds())
+            .append(" rounds): ").append(esc(d.message())).append("</li>");
       }
       h.append("</ul>\n");
     } else {
       h.append("<p>No diagnosis: no vanishing or exploding gradients and no dead ReLU units were found.</p>\n");
     }
-    JsonNode recoveries = s.at("/health/guard/events");
-    if (recoveries.isArray() && recoveries.size() > 0) {
+    if (!health.guard().events().isEmpty()) {
       h.append("<table><tr><th>epoch</th><th>round</th><th>divergence</th><th>learning rate</th></tr>");
-      for (JsonNode r : recoveries) {
-        h.append("<tr><td>").append(r.path("epoch").asInt()).append("</td><td>").append(r.path("round").asInt())
-            .append("</td><td>").append(esc(r.path("reason").asText())).append("</td><td>")
-            .append(esc(r.path("learningRateBefore").asText())).append(" → ")
-            .append(esc(r.path("learningRateAfter").asText())).append("</td></tr>");
+      for (SummaryFile.Recovery r : health.guard().events()) {
+        h.append("<tr><td>").append(r.epoch()).append("</td><td>").append(r.round())
+            .append("</td><td>").append(esc(r.reason())).append("</td><td>")
+            .append(esc(r.learningRateBefore())).append(" → ")
+            .append(esc(r.learningRateAfter())).append("</td></tr>");
       }
       h.append("</table>\n");
     }
-    Map<String, List<Double>> norms = new java.util.LinkedHashMap<>();
-    Map<String, List<Double>> ratios = new java.util.LinkedHashMap<>();
+    Map<String, List<Double>> norms = new LinkedHashMap<>();
+    Map<String, List<Double>> ratios = new LinkedHashMap<>();
     List<Integer> x = new ArrayList<>();
-    for (JsonNode m : metrics) {
-      if (!"health".equals(m.path("type").asText())) {
-        continue;
-      }
+    for (MetricsLine.Health m : lines) {
       x.add(x.size() + 1);
-      for (JsonNode l : m.path("layers")) {
-        if (l.hasNonNull("gradientNorm")) {
-          String name = "layer " + l.path("layer").asInt() + " " + l.path("type").asText();
-          norms.computeIfAbsent(name, k -> padded(x.size() - 1)).add(num(l.get("gradientNorm")));
+      for (MetricsLine.Layer l : m.layers()) {
+        if (l.gradientNorm() != null) {
+          String name = "layer " + l.layer() + " " + l.type();
+          norms.computeIfAbsent(name, k -> padded(x.size() - 1)).add(finite(l.gradientNorm()));
           ratios.computeIfAbsent(name, k -> padded(x.size() - 1)).add(
-              l.hasNonNull("log10UpdateRatio") ? Math.pow(10, l.get("log10UpdateRatio").asDouble()) : null);
+              l.log10UpdateRatio() != null ? Math.pow(10, l.log10UpdateRatio()) : null);
         }
       }
     }
@@ -182,26 +171,25 @@ public final class HtmlReport {
         .append("</div><div class=\"chart\" id=\"chart-update-ratio\">")
         .append(Charts.line("Update:parameter ratio per layer (healthy near 1e-3)", "sampled round", "ratio", x, ratios,
             true))
-        .append("</div><p class=\"note\">").append(s.at("/health/samples").asInt())
+        .append("</div><p class=\"note\">").append(health.samples())
         .append(" sampled minibatches, medians per averaging round.</p></section>\n");
   }
 
-  private static void augmentation(StringBuilder h, JsonNode s, byte[] png) {
+  private static void augmentation(StringBuilder h, SummaryFile.Augmentation augmentation, byte[] png) {
     h.append("<section id=\"augmentation\"><h2>Augmentation</h2>");
-    JsonNode ops = s.at("/augmentation/pipeline");
-    if (!ops.isArray() || ops.isEmpty()) {
+    if (augmentation.pipeline().isEmpty()) {
       h.append("<p class=\"none\">No augmentation was configured.</p></section>\n");
       return;
     }
     h.append("<p>On the executors, every epoch, in this order (randomness from the run seed, the epoch and the"
         + " example's index):</p><ol>");
-    for (JsonNode op : ops) {
-      h.append("<li>").append(esc(op.asText())).append("</li>");
+    for (String op : augmentation.pipeline()) {
+      h.append("<li>").append(esc(op)).append("</li>");
     }
     h.append("</ol>");
     if (png != null) {
       h.append("<img alt=\"training images and their augmented copies\" src=\"data:image/png;base64,")
-          .append(java.util.Base64.getEncoder().encodeToString(png)).append("\">");
+          .append(Base64.getEncoder().encodeToString(png)).append("\">");
     }
     h.append("</section>\n");
   }
@@ -214,47 +202,42 @@ public final class HtmlReport {
     return out;
   }
 
-  private static void lrRange(StringBuilder h, JsonNode s, byte[] png) {
+  private static void lrRange(StringBuilder h, SummaryFile.LrFind lr, byte[] png) {
     h.append("<section id=\"lr-range\"><h2>Learning-rate range test</h2>");
-    JsonNode lr = s.at("/health/learningRate/lrFind");
-    if (lr.isMissingNode() || lr.isNull()) {
+    if (lr == null) {
       h.append("<p class=\"none\">No range test ran for this run; the learning rate came from the config.</p></section>\n");
       return;
     }
-    h.append("<p>Suggested learning rate <b>").append(esc(lr.path("suggestion").asText())).append("</b> (")
-        .append(esc(lr.path("rule").asText())).append("; minimum loss at ")
-        .append(esc(lr.path("minimumLossLearningRate").asText())).append(", ").append(lr.path("points").asInt())
-        .append(" iterations on ").append(lr.path("workers").asInt()).append(" workers).</p>");
+    h.append("<p>Suggested learning rate <b>").append(esc(lr.suggestion())).append("</b> (")
+        .append(esc(lr.rule())).append("; minimum loss at ")
+        .append(esc(lr.minimumLossLearningRate())).append(", ").append(lr.points())
+        .append(" iterations on ").append(lr.workers()).append(" workers).</p>");
     if (png != null) {
       h.append("<img alt=\"loss against learning rate\" src=\"data:image/png;base64,")
-          .append(java.util.Base64.getEncoder().encodeToString(png)).append("\">");
+          .append(Base64.getEncoder().encodeToString(png)).append("\">");
     }
     h.append("</section>\n");
   }
 
-  private static void test(StringBuilder h, JsonNode s) {
-    JsonNode t = s.path("test");
-    h.append("<section id=\"test\"><h2>Test set</h2><p>accuracy ").append(pct(t.get("accuracy")))
-        .append(" · loss ").append(f4(t.get("loss"))).append(" · macro F1 ").append(f4(t.get("macroF1")))
+  private static void test(StringBuilder h, SummaryFile.Test t) {
+    h.append("<section id=\"test\"><h2>Test set</h2><p>accuracy ").append(pct(t.accuracy()))
+        .append(" · loss ").append(f4(t.loss())).append(" · macro F1 ").append(f4(t.macroF1()))
         .append("</p>\n<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n");
-    for (JsonNode c : t.path("perClass")) {
-      h.append("<tr><td>").append(esc(c.path("name").asText())).append("</td><td>").append(f4(c.get("precision")))
-          .append("</td><td>").append(f4(c.get("recall"))).append("</td><td>").append(f4(c.get("f1")))
-          .append("</td><td>").append(c.path("support").asLong()).append("</td></tr>\n");
+    for (SummaryFile.PerClass c : t.perClass()) {
+      h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(f4(c.precision()))
+          .append("</td><td>").append(f4(c.recall())).append("</td><td>").append(f4(c.f1()))
+          .append("</td><td>").append(c.support()).append("</td></tr>\n");
     }
     h.append("</table>\n<h3>Confusion matrix (rows: actual, columns: predicted)</h3>\n<table class=\"cm\" id=\"confusion\"><tr><th></th>");
-    JsonNode labels = t.at("/confusionMatrix/labels");
-    labels.forEach(l -> h.append("<th>").append(esc(l.asText())).append("</th>"));
+    List<String> labels = t.confusionMatrix().labels();
+    labels.forEach(l -> h.append("<th>").append(esc(l)).append("</th>"));
     h.append("</tr>\n");
-    JsonNode counts = t.at("/confusionMatrix/counts");
+    List<List<Long>> counts = t.confusionMatrix().counts();
     for (int i = 0; i < counts.size(); i++) {
-      long rowTotal = 0;
-      for (JsonNode c : counts.get(i)) {
-        rowTotal += c.asLong();
-      }
-      h.append("<tr><th>").append(esc(labels.path(i).asText())).append("</th>");
+      long rowTotal = counts.get(i).stream().mapToLong(Long::longValue).sum();
+      h.append("<tr><th>").append(esc(i < labels.size() ? labels.get(i) : "")).append("</th>");
       for (int j = 0; j < counts.get(i).size(); j++) {
-        long n = counts.get(i).get(j).asLong();
+        long n = counts.get(i).get(j);
         double share = rowTotal == 0 ? 0 : (double) n / rowTotal;
         String colour = i == j ? "40,140,70" : "200,60,50";
         h.append(String.format(Locale.ROOT, "<td style=\"background:rgba(%s,%.2f)\">%d</td>", colour,
@@ -277,56 +260,47 @@ public final class HtmlReport {
     h.append("</section>\n");
   }
 
-  private static void data(StringBuilder h, JsonNode s) {
-    JsonNode d = s.path("data");
+  private static void data(StringBuilder h, SummaryFile.Data d, List<SummaryFile.PerClass> perClass) {
     h.append("<section id=\"data\"><h2>Data</h2><table>");
-    row(h, "format", d.path("format").asText());
-    for (Iterator<Map.Entry<String, JsonNode>> it = d.path("sources").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      row(h, "source: " + e.getKey(), e.getValue().asText());
-    }
-    row(h, "example shape", d.path("shape").asText());
-    row(h, "train / validation / test", d.at("/sizes/train").asLong() + " / " + d.at("/sizes/validation").asLong()
-        + " / " + d.at("/sizes/test").asLong());
-    row(h, "normalisation", d.path("normalization").toString());
-    JsonNode rejected = d.path("rejected");
-    if (rejected.path("total").asLong(0) == 0) {
-      row(h, "rejected records", "none (above data.maxRejectedFraction = "
-          + rejected.path("maxRejectedFraction").asText("0.01") + " of a source, the run stops before training)");
+    row(h, "format", d.format());
+    SummaryFile.Sources sources = d.sources();
+    row(h, "source: train", sources.train());
+    optionalRow(h, "source: trainLabels", sources.trainLabels());
+    optionalRow(h, "source: test", sources.test());
+    optionalRow(h, "source: testLabels", sources.testLabels());
+    row(h, "example shape", d.shape());
+    row(h, "train / validation / test", d.sizes().train() + " / " + d.sizes().validation() + " / " + d.sizes().test());
+    row(h, "normalisation", Json.line(d.normalization()));
+    SummaryFile.Rejected rejected = d.rejected();
+    if (rejected.total() == 0) {
+      row(h, "rejected records", "none (above data.maxRejectedFraction = " + rejected.maxRejectedFraction()
+          + " of a source, the run stops before training)");
     } else {
-      for (JsonNode r : rejected.path("sources")) {
+      for (SummaryFile.RejectedSource r : rejected.sources()) {
         StringBuilder reasons = new StringBuilder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = r.path("byReason").fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          reasons.append(reasons.length() > 0 ? ", " : "").append(e.getValue().asLong()).append(' ').append(e.getKey());
-        }
-        row(h, "rejected: " + r.path("source").asText(), r.path("rejected").asLong() + " of " + r.path("records").asLong()
-            + " records (" + reasons + "), quarantined in " + r.path("quarantine").asText());
+        r.byReason().forEach((reason, n) -> reasons.append(reasons.length() > 0 ? ", " : "").append(n).append(' ')
+            .append(reason));
+        row(h, "rejected: " + r.source(), r.rejected() + " of " + r.records() + " records (" + reasons
+            + "), quarantined in " + r.quarantine());
       }
     }
     h.append("</table>\n<h3>Class balance</h3><table><tr><th>class</th><th>training examples</th><th>share</th>"
         + "<th>test examples</th><th>share</th></tr>");
-    long trainTotal = 0;
-    long testTotal = 0;
-    for (JsonNode c : s.at("/test/perClass")) {
-      testTotal += c.path("support").asLong();
-    }
-    for (JsonNode n : d.path("trainClassCounts")) {
-      trainTotal += n.asLong();
-    }
-    int i = 0;
-    for (JsonNode c : s.at("/test/perClass")) {
-      long test = c.path("support").asLong();
-      JsonNode trainCount = d.path("trainClassCounts").path(i++);
-      h.append("<tr><td>").append(esc(c.path("name").asText())).append("</td><td>")
-          .append(trainCount.isNumber() ? trainCount.asLong() : "–").append("</td><td>")
-          .append(trainCount.isNumber() ? share(trainCount.asLong(), trainTotal) : "–").append("</td><td>")
-          .append(test).append("</td><td>").append(share(test, testTotal)).append("</td></tr>");
+    long testTotal = perClass.stream().mapToLong(SummaryFile.PerClass::support).sum();
+    List<Long> trainCounts = d.trainClassCounts();
+    long trainTotal = trainCounts.stream().mapToLong(Long::longValue).sum();
+    for (int i = 0; i < perClass.size(); i++) {
+      SummaryFile.PerClass c = perClass.get(i);
+      Long trainCount = i < trainCounts.size() ? trainCounts.get(i) : null;
+      h.append("<tr><td>").append(esc(c.name())).append("</td><td>")
+          .append(trainCount != null ? trainCount : "–").append("</td><td>")
+          .append(trainCount != null ? share(trainCount, trainTotal) : "–").append("</td><td>")
+          .append(c.support()).append("</td><td>").append(share(c.support(), testTotal)).append("</td></tr>");
     }
     h.append("</table></section>\n");
   }
 
-  private static void timings(StringBuilder h, List<JsonNode> metrics, JsonNode s) {
+  private static void timings(StringBuilder h, List<MetricsLine.Epoch> rows, Map<String, Double> timings) {
     List<Integer> epochs = new ArrayList<>();
     Map<String, List<Double>> parts = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
@@ -337,11 +311,11 @@ public final class HtmlReport {
     names.values().forEach(n -> parts.put(n, new ArrayList<>()));
     parts.put("training, all", new ArrayList<>());
     parts.put("validation", new ArrayList<>());
-    for (JsonNode m : epochMetrics(metrics)) {
-      epochs.add(m.path("epoch").asInt());
-      names.forEach((key, name) -> parts.get(name).add(num(m.at("/trainTime/" + key))));
-      parts.get("training, all").add(num(m.get("trainSeconds")));
-      parts.get("validation").add(num(m.get("validationSeconds")));
+    for (MetricsLine.Epoch m : rows) {
+      epochs.add(m.epoch());
+      names.forEach((key, name) -> parts.get(name).add(finite(m.trainTime().get(key))));
+      parts.get("training, all").add(finite(m.trainSeconds()));
+      parts.get("validation").add(finite(m.validationSeconds()));
     }
     parts.values().removeIf(v -> v.stream().allMatch(x -> x == null));
     h.append("<section id=\"time\"><h2>Time</h2><div class=\"chart\" id=\"chart-time\">")
@@ -349,30 +323,24 @@ public final class HtmlReport {
         .append("<p class=\"note\">From dl4j-spark's training statistics; worker times are divided by the number of"
             + " workers to read as wall-clock time. The parts need not add up to the total: scheduling and task"
             + " start-up are in none of them.</p><table>");
-    for (Iterator<Map.Entry<String, JsonNode>> it = s.path("timings").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      row(h, e.getKey(), String.format(Locale.ROOT, "%.1f", e.getValue().asDouble()));
-    }
+    timings.forEach((key, seconds) -> row(h, key, f1(seconds)));
     h.append("</table></section>\n");
   }
 
-  private static void provenance(StringBuilder h, JsonNode s, String config) {
+  private static void provenance(StringBuilder h, SummaryFile s, String config) {
     h.append("<section id=\"provenance\"><h2>Provenance</h2><table>");
-    row(h, "seed", s.path("seed").asText());
-    row(h, "git commit", s.path("gitCommit").asText());
-    row(h, "Spark master", s.at("/spark/master").asText());
-    row(h, "parallelism", s.at("/spark/defaultParallelism").asText());
-    row(h, "executors", s.at("/spark/executors").asText());
-    row(h, "application", s.at("/spark/applicationId").asText());
-    for (Iterator<Map.Entry<String, JsonNode>> it = s.path("versions").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      row(h, "version: " + e.getKey(), e.getValue().asText());
-    }
+    row(h, "seed", String.valueOf(s.seed()));
+    row(h, "git commit", s.gitCommit());
+    row(h, "Spark master", s.spark().master());
+    row(h, "parallelism", String.valueOf(s.spark().defaultParallelism()));
+    row(h, "executors", String.valueOf(s.spark().executors()));
+    row(h, "application", s.spark().applicationId());
+    s.versions().forEach((component, version) -> row(h, "version: " + component, version));
     h.append("</table><h3>Resolved config (secrets masked)</h3><pre>").append(esc(config)).append("</pre></section>\n");
   }
 
-  private static List<JsonNode> epochMetrics(List<JsonNode> metrics) {
-    return metrics.stream().filter(m -> "epoch".equals(m.path("type").asText())).toList();
+  private static <T extends MetricsLine> List<T> lines(List<MetricsLine> metrics, Class<T> type) {
+    return metrics.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   private static String share(long n, long total) {
@@ -383,24 +351,39 @@ public final class HtmlReport {
     h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
   }
 
-  private static Double num(JsonNode n) {
-    return n == null || !n.isNumber() ? null : n.asDouble();
+  private static void optionalRow(StringBuilder h, String key, String value) {
+    if (value != null) {
+      row(h, key, value);
+    }
   }
 
-  private static String pct(JsonNode n) {
-    return n == null || !n.isNumber() ? "–" : String.format(Locale.ROOT, "%.2f%%", 100 * n.asDouble());
+  private static Object or(Object value, String absent) {
+    return value == null ? absent : value;
   }
 
-  private static String f4(JsonNode n) {
-    return n == null || !n.isNumber() ? "–" : String.format(Locale.ROOT, "%.4f", n.asDouble());
+  /** {@code n}, or null where there is no finite number (the charts leave a gap). */
+  private static Double finite(Double n) {
+    return n == null || !Double.isFinite(n) ? null : n;
   }
 
-  private static String f1(JsonNode n) {
-    return n == null || !n.isNumber() ? "–" : String.format(Locale.ROOT, "%.1f", n.asDouble());
+  private static String pct(Double n) {
+    return format("%.2f%%", n == null ? null : 100 * n);
   }
 
-  private static String f0(JsonNode n) {
-    return n == null || !n.isNumber() ? "–" : String.format(Locale.ROOT, "%.0f", n.asDouble());
+  private static String f4(Double n) {
+    return format("%.4f", n);
+  }
+
+  private static String f1(Double n) {
+    return format("%.1f", n);
+  }
+
+  private static String f0(Double n) {
+    return format("%.0f", n);
+  }
+
+  private static String format(String pattern, Double n) {
+    return finite(n) == null ? "–" : String.format(Locale.ROOT, pattern, n);
   }
 
   private static final String CSS = "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;"

@@ -3,12 +3,16 @@ package io.sparktrain.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparktrain.report.schema.RunJson;
 import java.io.UncheckedIOException;
 
-/** JSON text for the run's files; non-finite numbers become null so every file is valid JSON. */
+/**
+ * JSON text for the run's files (the records of {@link io.sparktrain.report.schema}, and plain maps);
+ * non-finite numbers become null so every file is valid JSON.
+ */
 public final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
+  private static final ObjectMapper MAPPER = RunJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = RunJson.mapper();
 
   private Json() {}
 

@@ -2,10 +2,11 @@ package io.sparktrain.report;
 
 import io.sparktrain.lrfind.LrCurve;
 import io.sparktrain.publish.RunDirectory;
+import io.sparktrain.report.schema.RunJson;
+import io.sparktrain.report.schema.SummaryFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
@@ -26,16 +27,15 @@ public final class LrFindFiles {
     run.write(PNG, stream -> stream.write(png));
   }
 
+  /** The range test's entry in summary.json (health.learningRate.lrFind). */
+  public static SummaryFile.LrFind entry(LrCurve curve) {
+    return new SummaryFile.LrFind(Json.num(curve.suggestion()), curve.rule(), Json.num(curve.minimumLossRate()),
+        curve.learningRates().length, curve.workers(), CSV, PNG);
+  }
+
+  /** The same entry as a map that lr-find.json adds to. */
   public static Map<String, Object> summary(LrCurve curve) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("suggestion", Json.num(curve.suggestion()));
-    out.put("rule", curve.rule());
-    out.put("minimumLossLearningRate", Json.num(curve.minimumLossRate()));
-    out.put("points", curve.learningRates().length);
-    out.put("workers", curve.workers());
-    out.put("curve", CSV);
-    out.put("chart", PNG);
-    return out;
+    return RunJson.toMap(entry(curve));
   }
 
   static byte[] png(LrCurve curve) {

@@ -1,28 +1,30 @@
 package io.sparktrain.report;
 
-import io.sparktrain.publish.RunDirectory;
 import io.sparktrain.health.Diagnosis;
 import io.sparktrain.health.LayerHealth;
-import io.sparktrain.train.Recovery;
-import io.sparktrain.train.TrainingEvents;
-import java.util.ArrayList;
-import java.util.List;
+import io.sparktrain.publish.RunDirectory;
+import io.sparktrain.report.schema.MetricsLine;
 import io.sparktrain.train.EpochMetrics;
+import io.sparktrain.train.Recovery;
+import io.sparktrain.train.RoundMetrics;
+import io.sparktrain.train.TrainingEvents;
+import io.sparktrain.train.TrainingState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * metrics.jsonl: one JSON object per line, rewritten atomically each time so a reader following the
- * run always sees whole lines. Types: {@code round} after every averaging round, {@code health} (the
+ * metrics.jsonl: one {@link MetricsLine} per line, rewritten atomically each time so a reader following
+ * the run always sees whole lines. Types: {@code round} after every averaging round, {@code health} (the
  * round's per-layer gradient health), {@code diagnosis}, {@code recovery} (the divergence guard undid a
- * round) and {@code epoch} after every epoch.
+ * round), {@code epoch} after every epoch, and {@code resume} where a resumed run continued.
  */
 public final class MetricsLog implements TrainingEvents {
   public static final String FILE = "metrics.jsonl";
+  static final long FLUSH_NANOS = 5_000_000_000L;
   private final RunDirectory run;
   private final StringBuilder lines = new StringBuilder();
-  static final long FLUSH_NANOS = 5_000_000_000L;
   private long lastFlush = System.nanoTime();
   private boolean dirty;
   private long lineCount;
@@ -33,139 +35,77 @@ public final class MetricsLog implements TrainingEvents {
 
   /**
    * A log that continues a resumed run's: its first {@code kept} lines (those the checkpoint it resumes
-   * from had seen), then a {@code resume} line that says from where, and how much work since that
-   * checkpoint is done again.
+   * from had seen), then {@code resume}.
    *
    * @param previous the lines of the earlier attempts' metrics.jsonl
    */
-  public static MetricsLog continuing(RunDirectory run, List<String> previous, long kept, Map<String, Object> resume) {
+  public static MetricsLog continuing(RunDirectory run, List<String> previous, long kept, MetricsLine.Resume resume) {
     MetricsLog log = new MetricsLog(run);
     for (String line : previous.subList(0, (int) Math.min(kept, previous.size()))) {
       log.lines.append(line).append('\n');
       log.lineCount++;
     }
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("type", "resume");
-    line.putAll(resume);
-    log.append(line);
+    log.append(resume);
     return log;
   }
 
-  /** Lines written so far. */
-  public synchronized long lineCount() {
-    return lineCount;
-  }
-
   @Override
-  public synchronized void roundDone(io.sparktrain.train.RoundMetrics r) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("type", "round");
-    line.put("epoch", r.epoch());
-    line.put("round", r.round());
-    line.put("minibatches", r.minibatches());
-    line.put("examples", r.examples());
-    line.put("trainLoss", Json.num(r.meanLoss()));
-    line.put("seconds", Json.num(r.seconds()));
-    line.put("learningRate", Json.num(r.learningRate()));
-    append(line);
+  public synchronized void roundDone(RoundMetrics r) {
+    append(new MetricsLine.Round(r.epoch(), r.round(), r.minibatches(), r.examples(), Json.num(r.meanLoss()),
+        Json.num(r.seconds()), Json.num(r.learningRate()), now()));
   }
 
   @Override
   public synchronized void epochDone(EpochMetrics m, int totalEpochs) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("type", "epoch");
-    line.put("epoch", m.epoch());
-    line.put("epochs", totalEpochs);
-    line.put("trainLoss", Json.num(m.trainLoss()));
-    line.put("validationLoss", Json.num(m.validationLoss()));
-    line.put("validationAccuracy", Json.num(m.validationAccuracy()));
-    line.put("examplesPerSecond", Json.num(m.examplesPerSecond()));
-    line.put("seconds", Json.num(m.seconds()));
-    line.put("trainSeconds", Json.num(m.trainSeconds()));
-    line.put("validationSeconds", Json.num(m.validationSeconds()));
-    Map<String, Object> parts = new LinkedHashMap<>();
+    Map<String, Double> parts = new LinkedHashMap<>();
     m.trainTime().forEach((k, v) -> parts.put(k, Json.num(v)));
-    line.put("trainTime", parts);
-    line.put("learningRate", Json.num(m.learningRate()));
-    append(line);
+    append(new MetricsLine.Epoch(m.epoch(), totalEpochs, Json.num(m.trainLoss()), Json.num(m.validationLoss()),
+        Json.num(m.validationAccuracy()), Json.num(m.examplesPerSecond()), Json.num(m.seconds()),
+        Json.num(m.trainSeconds()), Json.num(m.validationSeconds()), parts, Json.num(m.learningRate()), now()));
   }
 
   @Override
   public synchronized void roundHealth(int epoch, int round, List<LayerHealth> layers) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("type", "health");
-    line.put("epoch", epoch);
-    line.put("round", round);
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (LayerHealth h : layers) {
-      Map<String, Object> l = new LinkedHashMap<>();
-      l.put("layer", h.layer() + 1);
-      l.put("type", h.type());
-      l.put("gradientNorm", Json.num(h.gradientNorm()));
-      l.put("log10UpdateRatio", Json.num(h.log10UpdateRatio()));
-      l.put("activationStd", Json.num(h.activationStd()));
-      l.put("deadFraction", Json.num(h.deadFraction()));
-      out.add(l);
-    }
-    line.put("layers", out);
-    append(line);
+    List<MetricsLine.Layer> out = layers.stream().map(h -> new MetricsLine.Layer(h.layer() + 1, h.type(),
+        Json.num(h.gradientNorm()), Json.num(h.log10UpdateRatio()), Json.num(h.activationStd()),
+        Json.num(h.deadFraction()))).toList();
+    append(new MetricsLine.Health(epoch, round, out, now()));
   }
 
   @Override
   public synchronized void diagnosis(Diagnosis d) {
-    append(diagnosisLine(d));
-  }
-
-  /** A diagnosis as a JSON-ready object (also used in summary.json). */
-  public static Map<String, Object> diagnosisLine(Diagnosis d) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("type", "diagnosis");
-    line.put("kind", d.kind());
-    line.put("epoch", d.epoch());
-    line.put("round", d.round());
-    line.put("layers", d.layers());
-    line.put("measure", d.measure());
-    line.put("value", Json.num(d.value()));
-    line.put("message", d.message());
-    return line;
+    append(new MetricsLine.Diagnosis(d.kind(), d.epoch(), d.round(), d.layers(), d.measure(), Json.num(d.value()),
+        d.message(), now()));
   }
 
   @Override
   public synchronized void recovery(Recovery r) {
-    append(recoveryLine(r));
+    append(new MetricsLine.Recovery(r.epoch(), r.round(), r.reason(), Json.num(r.learningRateBefore()),
+        Json.num(r.learningRateAfter()), now()));
   }
 
-  /** A recovery as a JSON-ready object (also used in summary.json). */
-  public static Map<String, Object> recoveryLine(Recovery r) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("type", "recovery");
-    line.put("epoch", r.epoch());
-    line.put("round", r.round());
-    line.put("reason", r.reason());
-    line.put("learningRateBefore", Json.num(r.learningRateBefore()));
-    line.put("learningRateAfter", Json.num(r.learningRateAfter()));
-    return line;
-  }
-
-  private void append(Map<String, Object> line) {
-    line.putIfAbsent("time", Instant.now().toString());
-    lines.append(Json.line(line)).append('\n');
-    lineCount++;
-    // Epochs, diagnoses, recoveries are written at once; round and health lines (which the direct
-    // approach reports from Spark's listener thread, where a failed write would go unseen) are written
-    // by the loop's thread at most every FLUSH_NANOS ({@link #roundJudged}), so a run directory on
-    // HDFS or S3 is not rewritten several times a second.
-    boolean frequent = "round".equals(line.get("type")) || "health".equals(line.get("type"));
-    if (frequent) {
-      dirty = true;
-    } else {
+  /** Called on the loop's thread after every round: writes buffered round lines at most every FLUSH_NANOS. */
+  @Override
+  public synchronized void roundJudged(TrainingState state) {
+    if (dirty && System.nanoTime() - lastFlush >= FLUSH_NANOS) {
       flush();
     }
   }
 
-  @Override
-  public synchronized void roundJudged(io.sparktrain.train.TrainingState state) {
-    if (dirty && System.nanoTime() - lastFlush >= FLUSH_NANOS) {
+  static String now() {
+    return Instant.now().toString();
+  }
+
+  private void append(MetricsLine line) {
+    lines.append(Json.line(line)).append('\n');
+    lineCount++;
+    // Epochs, diagnoses, recoveries and resumes are written at once. Round and health lines (which the
+    // direct approach reports from Spark's listener thread, where a failed write would go unseen) are
+    // written by the loop's thread at most every FLUSH_NANOS, so a run directory on HDFS or S3 is not
+    // rewritten several times a second.
+    if (line instanceof MetricsLine.Round || line instanceof MetricsLine.Health) {
+      dirty = true;
+    } else {
       flush();
     }
   }
@@ -175,6 +115,11 @@ public final class MetricsLog implements TrainingEvents {
     run.write(FILE, lines.toString());
     dirty = false;
     lastFlush = System.nanoTime();
+    return lineCount;
+  }
+
+  /** Lines written so far. */
+  public synchronized long lineCount() {
     return lineCount;
   }
 

@@ -1,12 +1,12 @@
 package io.sparktrain.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparktrain.data.DataException;
+import io.sparktrain.report.schema.MetricsLine;
+import io.sparktrain.report.schema.RunJson;
+import io.sparktrain.report.schema.SummaryFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -16,7 +16,6 @@ import org.apache.hadoop.fs.Path;
 public final class ReportFiles {
   public static final String MISCLASSIFIED = "misclassified.png";
   public static final String AUGMENTATION = "augmentation.png";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReportFiles() {}
 
@@ -28,20 +27,19 @@ public final class ReportFiles {
       if (!fs.exists(summary)) {
         throw new DataException(summary + ": no such file; is " + runUri + " a finished sparktrain run?");
       }
-      List<JsonNode> metrics = new ArrayList<>();
-      Path metricsFile = new Path(run, MetricsLog.FILE);
-      if (fs.exists(metricsFile)) {
-        for (String line : text(fs, metricsFile).split("\n")) {
-          if (!line.isBlank()) {
-            metrics.add(JSON.readTree(line));
-          }
-        }
+      SummaryFile parsed = RunJson.summary(text(fs, summary), summary.toString());
+      if (parsed.status() != SummaryFile.Status.COMPLETED) {
+        throw new DataException(summary + ": the run " + parsed.status().json() + ", so it has no report: "
+            + parsed.message());
       }
+      Path metricsFile = new Path(run, MetricsLog.FILE);
+      List<MetricsLine> metrics = fs.exists(metricsFile)
+          ? RunJson.metrics(text(fs, metricsFile), metricsFile.toString()) : List.of();
       Path config = new Path(run, "config.resolved.conf");
       Path png = new Path(run, MISCLASSIFIED);
       Path lrFind = new Path(run, LrFindFiles.PNG);
       Path augmentation = new Path(run, AUGMENTATION);
-      return new HtmlReport.RunFiles(JSON.readTree(text(fs, summary)), metrics,
+      return new HtmlReport.RunFiles(parsed, metrics,
           fs.exists(config) ? text(fs, config) : "(config.resolved.conf is missing)",
           fs.exists(png) ? bytes(fs, png) : null, fs.exists(lrFind) ? bytes(fs, lrFind) : null,
           fs.exists(augmentation) ? bytes(fs, augmentation) : null);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparktrain.data.DataException;
+import io.sparktrain.report.Json;
+import io.sparktrain.report.schema.SummaryFile;
+import io.sparktrain.testing.Summaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +22,7 @@ class RegistryTest {
 
   private String run(String name, double accuracy) throws IOException {
     Path run = Files.createDirectories(dir.resolve(name));
-    Files.writeString(run.resolve("summary.json"), "{\"test\": {\"accuracy\": " + accuracy + "}}");
+    Files.writeString(run.resolve("summary.json"), Json.pretty(Summaries.completed("a", accuracy, null)));
     Files.writeString(run.resolve("model.zip"), "model of " + name);
     return run.toString();
   }
@@ -82,9 +85,31 @@ class RegistryTest {
   @Test
   void accuracy_withTestTimeAugmentation_isThatOfTheModelAlone() throws IOException {
     Path run = Files.createDirectories(dir.resolve("tta"));
-    Files.writeString(run.resolve("summary.json"),
-        "{\"test\": {\"accuracy\": 0.85, \"testTimeAugmentation\": {\"accuracyWithout\": 0.84}}}");
+    Files.writeString(run.resolve("summary.json"), Json.pretty(Summaries.completed("a", 0.85,
+        new SummaryFile.TestTimeAugmentation("2 views: the image and its mirror image", 0.84, "averaged"))));
     assertThat(Registry.accuracy(run.toString(), conf)).isEqualTo(0.84);
+  }
+
+  @Test
+  void accuracy_divergedRun_saysItIsNoFinishedRun() throws IOException {
+    Path run = Files.createDirectories(dir.resolve("diverged"));
+    Files.writeString(run.resolve("summary.json"), Json.pretty(SummaryFile.stopped("job",
+        SummaryFile.Status.DIVERGED, "training diverged", "2026-11-27T00:00:00Z", "2026-11-27T00:01:00Z", null)));
+    assertThatThrownBy(() -> Registry.accuracy(run.toString(), conf))
+        .isInstanceOf(DataException.class)
+        .hasMessage(new org.apache.hadoop.fs.Path(run.toString(), "summary.json")
+            + ": no test.accuracy; is this a finished sparktrain run?");
+  }
+
+  @Test
+  void accuracy_summaryWithoutTestAccuracy_namesTheKey() throws IOException {
+    Path run = Files.createDirectories(dir.resolve("renamed"));
+    Files.writeString(run.resolve("summary.json"), Json.pretty(Summaries.completed("a", 0.85, null))
+        .replace("\"accuracy\" :", "\"acc\" :"));
+    assertThatThrownBy(() -> Registry.accuracy(run.toString(), conf))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("summary.json: not a sparktrain summary: Missing required creator property 'accuracy'")
+        .hasMessageEndingWith("(at test.accuracy)");
   }
 
   @Test

@@ -2,46 +2,27 @@ package io.sparktrain.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
+import io.sparktrain.report.schema.RunJson;
+import io.sparktrain.testing.Summaries;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  static HtmlReport.RunFiles run(String className, String config) throws Exception {
-    String name = JSON.writeValueAsString(className);
-    JsonNode summary = JSON.readTree("{\"name\": \"job\", \"finishedAt\": \"2026-11-27T00:00:00Z\","
-        + "\"test\": {\"accuracy\": 0.9, \"loss\": 0.3, \"examples\": 10, \"macroF1\": 0.8,"
-        + " \"perClass\": [{\"name\": " + name + ", \"precision\": 1.0, \"recall\": 0.8, \"f1\": 0.89, \"support\": 5},"
-        + " {\"name\": \"b\", \"precision\": 0.83, \"recall\": 1.0, \"f1\": 0.91, \"support\": 5}],"
-        + " \"confusionMatrix\": {\"labels\": [" + name + ", \"b\"], \"counts\": [[4, 1], [0, 5]]}},"
-        + "\"epochs\": {\"completed\": 2}, \"training\": {\"updater\": \"adam\", \"learningRate\": 0.001},"
-        + "\"data\": {\"format\": \"csv\", \"sources\": {\"train\": \"x.csv\"}, \"shape\": \"2 features\","
-        + " \"sizes\": {\"train\": 8, \"validation\": 2, \"test\": 10}, \"normalization\": {\"kind\": \"none\"}},"
-        + "\"timings\": {\"totalSeconds\": 3.5}, \"seed\": 42, \"gitCommit\": \"abc\","
-        + "\"spark\": {\"master\": \"local[2]\", \"defaultParallelism\": 2, \"applicationId\": \"app\"},"
-        + "\"versions\": {\"spark\": \"3.5.7\"}}");
-    List<JsonNode> metrics = List.of(
-        JSON.readTree("{\"type\": \"epoch\", \"epoch\": 1, \"trainLoss\": 0.9, \"validationLoss\": 0.8,"
-            + " \"validationAccuracy\": 0.7, \"examplesPerSecond\": 100, \"seconds\": 2, \"trainSeconds\": 1.5,"
-            + " \"validationSeconds\": 0.5}"),
-        JSON.readTree("{\"type\": \"epoch\", \"epoch\": 2, \"trainLoss\": 0.5, \"validationLoss\": 0.6,"
-            + " \"validationAccuracy\": 0.8, \"examplesPerSecond\": 120, \"seconds\": 1.8, \"trainSeconds\": 1.3,"
-            + " \"validationSeconds\": 0.5}"));
-    return new HtmlReport.RunFiles(summary, metrics, config, null, null, null);
+  static HtmlReport.RunFiles run(String className, String config) {
+    return new HtmlReport.RunFiles(Summaries.completed(className, 0.9, null), Summaries.epochs(), config, null, null,
+        null);
   }
 
   @Test
-  void render_classNameWithMarkup_isEscapedEverywhere() throws Exception {
+  void render_classNameWithMarkup_isEscapedEverywhere() {
     String html = HtmlReport.render(run("<script>alert(1)</script>", "name = \"</pre><script>x()</script>\""));
     assertThat(html).doesNotContain("<script").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
         .contains("&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;");
   }
 
   @Test
-  void render_selfContained_chartsAndTables() throws Exception {
+  void render_selfContained_chartsAndTables() {
     String html = HtmlReport.render(run("a", "seed = 42"));
     // Nothing to fetch: no script, and no src/href that leaves the page (SVG's xmlns names are not requests).
     assertThat(html).doesNotContain("<script").doesNotContainPattern("(src|href)=\"(https?:)?//")
@@ -49,6 +30,20 @@ class HtmlReportTest {
     assertThat(html.split("<svg", -1)).hasSize(5);
     assertThat(html).contains("id=\"chart-loss\"").contains("id=\"chart-accuracy\"").contains("id=\"chart-lr\"")
         .contains("id=\"chart-time\"").contains("id=\"confusion\"").contains("+0.1000");
+  }
+
+  @Test
+  void render_goldenRun_showsEveryOptionalPart() throws Exception {
+    Path golden = Path.of("src/test/resources/golden");
+    HtmlReport.RunFiles run = new HtmlReport.RunFiles(
+        RunJson.summary(Files.readString(golden.resolve("summary.json")), "summary.json"),
+        RunJson.metrics(Files.readString(golden.resolve("metrics.jsonl")), "metrics.jsonl"), "seed = 42", null, null,
+        null);
+    String html = HtmlReport.render(run);
+    assertThat(html).contains("(test-time augmentation, 10 views").contains("Suggested learning rate <b>0.0035</b>")
+        .contains("<b>dead-relu</b> (epoch 2, round 4, held in 3 rounds)").contains("0.0035 → 0.0035")
+        .contains("1 file outside a class folder, 2 undecodable image").contains("<li>horizontal flip (p = 0.5)</li>")
+        .contains("Stopped by early stopping").contains("id=\"chart-rounds\"").contains("id=\"chart-gradient-norm\"");
   }
 
   @Test

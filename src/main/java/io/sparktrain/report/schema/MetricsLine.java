@@ -1,0 +1,77 @@
+package io.sparktrain.report.schema;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line of metrics.jsonl: a JSON object whose {@code type} names the record, then its components in
+ * order, {@code time} (ISO-8601, when it was written) last. Numbers that were NaN or infinite are null.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = MetricsLine.Round.class, name = "round"),
+    @JsonSubTypes.Type(value = MetricsLine.Health.class, name = "health"),
+    @JsonSubTypes.Type(value = MetricsLine.Diagnosis.class, name = "diagnosis"),
+    @JsonSubTypes.Type(value = MetricsLine.Recovery.class, name = "recovery"),
+    @JsonSubTypes.Type(value = MetricsLine.Epoch.class, name = "epoch"),
+    @JsonSubTypes.Type(value = MetricsLine.Resume.class, name = "resume")})
+public sealed interface MetricsLine {
+  String time();
+
+  /**
+   * After every parameter-averaging round.
+   *
+   * @param trainLoss the workers' mean minibatch loss, null if one was NaN/Inf
+   */
+  record Round(int epoch, int round, long minibatches, long examples, Double trainLoss, Double seconds,
+      Double learningRate, String time) implements MetricsLine {}
+
+  /** A round's per-layer gradient health (medians of the samples taken in it). */
+  record Health(int epoch, int round, List<Layer> layers, String time) implements MetricsLine {}
+
+  /**
+   * @param layer 1-based
+   * @param type the layer's type in model.layers
+   * @param log10UpdateRatio log10 of the update:parameter ratio
+   */
+  record Layer(int layer, String type, Double gradientNorm, Double log10UpdateRatio, Double activationStd,
+      Double deadFraction) {}
+
+  /**
+   * A finding, the first time it holds.
+   *
+   * @param layers 1-based layer numbers; empty for the whole network
+   * @param value the measurement that {@code measure} names
+   */
+  record Diagnosis(String kind, int epoch, int round, List<Integer> layers, String measure, Double value,
+      String message, String time) implements MetricsLine {}
+
+  /** The divergence guard undid a round. */
+  record Recovery(int epoch, int round, String reason, Double learningRateBefore, Double learningRateAfter,
+      String time) implements MetricsLine {}
+
+  /**
+   * After every epoch.
+   *
+   * @param seconds trainSeconds + validationSeconds
+   * @param trainTime seconds of workerFit, broadcast, averaging and data, from dl4j-spark's statistics
+   */
+  record Epoch(int epoch, int epochs, Double trainLoss, Double validationLoss, Double validationAccuracy,
+      Double examplesPerSecond, Double seconds, Double trainSeconds, Double validationSeconds,
+      Map<String, Double> trainTime, Double learningRate, String time) implements MetricsLine {}
+
+  /**
+   * A resumed run continued here: the lines before it are those its checkpoint had seen; the earlier
+   * attempt's lines after that checkpoint are gone (those rounds run again).
+   *
+   * @param epoch the epoch the run resumed in
+   * @param round the rounds of it the checkpoint had done
+   * @param checkpoint the checkpoint's file name in checkpoints/, null when there was none (from the start)
+   * @param lostRounds rounds the earlier attempt ran after that checkpoint, done again
+   * @param lostSeconds their seconds, and those of any validation among them
+   */
+  record Resume(int epoch, int round, String checkpoint, int lostRounds, Double lostSeconds, String time)
+      implements MetricsLine {}
+}
