@@ -13,7 +13,18 @@ public final class Main {
 
   /** Runs one command and returns its exit code; tests call this instead of {@link #main}. */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** Runs one command writing to {@code out} and {@code err} (null: standard output and error). */
+  public static int run(PrintWriter stdout, PrintWriter stderr, String... args) {
     CommandLine cli = new CommandLine(new SparktrainCommand());
+    if (stdout != null) {
+      cli.setOut(stdout);
+    }
+    if (stderr != null) {
+      cli.setErr(stderr);
+    }
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
       ExitCode code = ExitCode.of(failure);

@@ -110,9 +110,6 @@ public final class TrainRun {
     long t0 = System.nanoTime();
     RunContext ctx = RunContext.start(job, output, master, out);
     JavaSparkContext sc = ctx.sc();
-    if (signals) {
-      Signals.install(interruption, sc, System.err);
-    }
     String uri = ctx.outputUri();
     RunDirectory dir = RunDirectory.of(uri, sc.hadoopConfiguration());
     Result done = finishedRun(dir, uri);
@@ -121,6 +118,9 @@ public final class TrainRun {
     }
     Begin begin = begin(dir, uri);
     RunDirectory run = begin.resumed() ? dir : RunDirectory.create(uri, sc.hadoopConfiguration());
+    if (signals) {
+      Signals.install(interruption, sc, System.err);
+    }
     run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
     ctx.printf("sparktrain %s: master %s, %d workers, run directory %s%n", job.name(), sc.master(),
         sc.defaultParallelism(), run.uri());

@@ -62,7 +62,8 @@ public final class ResumeCheck {
     if (!diff.isEmpty()) {
       throw new ConfigException(diff.size() == 1 ? diff.get(0).substring(0, diff.get(0).indexOf(':')) : "--resume",
           "the job differs from the one the run in " + runUri + " started with, in " + diff.size()
-              + (diff.size() == 1 ? " key" : " keys") + " that decide what it learns: " + String.join("; ", diff)
+              + (diff.size() == 1 ? " key that decides" : " keys that decide") + " what it learns: "
+              + String.join("; ", diff)
               + ". Resume with the same job (keys that may change: " + String.join(", ", SAFE)
               + "), or train into a new folder");
     }
@@ -74,15 +75,26 @@ public final class ResumeCheck {
     }
     ConfigValue v = c.getValue(key);
     Object u = v.unwrapped();
-    // Numbers and strings that print the same are the same setting ("0.1" in a --set, 0.1 in a file).
-    return u instanceof Map || u instanceof List ? u : String.valueOf(u);
+    return u instanceof Map || u instanceof List ? u : scalar(u);
+  }
+
+  /** A setting as text; numbers in one form, so 0.0001 in a file and "1e-4" in a --set are the same. */
+  private static String scalar(Object u) {
+    String text = String.valueOf(u);
+    try {
+      return new java.math.BigDecimal(text.trim()).stripTrailingZeros().toPlainString();
+    } catch (NumberFormatException e) {
+      return text;
+    }
   }
 
   private static String render(Config c, String key) {
     if (!c.hasPathOrNull(key)) {
       return "(not set)";
     }
-    String text = c.getValue(key).render(ConfigRenderOptions.concise());
+    Object u = c.getValue(key).unwrapped();
+    String text = u instanceof Map || u instanceof List ? c.getValue(key).render(ConfigRenderOptions.concise())
+        : scalar(u);
     return text.length() > 120 ? text.substring(0, 117) + "..." : text;
   }
 }
