@@ -118,6 +118,9 @@ public final class TrainRun {
     }
     Begin begin = begin(dir, uri);
     RunDirectory run = begin.resumed() ? dir : RunDirectory.create(uri, sc.hadoopConfiguration());
+    if (begin.resumed()) {
+      run.removeTemporaries();
+    }
     if (signals) {
       Signals.install(interruption, sc, System.err);
     }
@@ -171,6 +174,7 @@ public final class TrainRun {
     } catch (Interruption.Interrupted e) {
       flushQuietly(metrics);
       writeInterrupted(run, startedAt, e.reason(), e.state(), checkpoints);
+      awaitCancelledTasks(sc);
       throw new RunInterrupted(e.reason(), "training stopped by " + e.reason() + " at " + e.state().position()
           + " of " + run.uri() + "; the state is checkpointed: continue with `sparktrain train --resume " + run.uri()
           + " --config JOB`");
@@ -180,12 +184,14 @@ public final class TrainRun {
       throw e;
     } catch (StorageException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Also Spark's SparkException, which Scala throws unchecked: a cancelled job before training began.
       if (!interruption.requested()) {
         throw e;
       }
       flushQuietly(metrics);
       writeInterrupted(run, startedAt, interruption.reason(), null, checkpoints);
+      awaitCancelledTasks(sc);
       throw new RunInterrupted(interruption.reason(), "stopped by " + interruption.reason() + " before training "
           + "began in " + run.uri() + "; continue with `sparktrain train --resume " + run.uri() + " --config JOB`");
     }
@@ -356,6 +362,24 @@ public final class TrainRun {
         + "; continue with sparktrain train --resume " + run.uri(), reached,
         entries.isEmpty() ? null : entries.get(0).file(), startedAt, Instant.now().toString(),
         state == null ? null : Trainer.health(state, "interrupted", "stopped by " + reason, state.epochs().size()))));
+  }
+
+  /**
+   * Cancelling a job does not stop the tasks already running (interrupting ND4J or an HDFS write in the
+   * middle is worse); they end within a round's work. Waiting for them, at most a minute, lets the JVM
+   * stop Spark after they are done instead of under them.
+   */
+  private static void awaitCancelledTasks(JavaSparkContext sc) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline && java.util.Arrays.stream(sc.sc().statusTracker().getExecutorInfos())
+        .anyMatch(e -> e.numRunningTasks() > 0)) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void flushQuietly(MetricsLog metrics) {

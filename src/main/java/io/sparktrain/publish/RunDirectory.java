@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
@@ -70,6 +71,25 @@ public final class RunDirectory {
       }
     }
     return null;
+  }
+
+  /**
+   * Deletes the temporary files a killed process left in the run directory (written under a temporary
+   * name, never renamed into place); returns how many.
+   */
+  public int removeTemporaries() {
+    int removed = 0;
+    try {
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(root)) {
+        if (f.isFile() && f.getPath().getName().startsWith(".") && f.getPath().getName().contains(".tmp-")) {
+          fs.delete(f.getPath(), false);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw StorageException.reading(root, e);
+    }
+    return removed;
   }
 
   /** Whether {@code name} exists in the run directory. */
@@ -151,7 +171,7 @@ public final class RunDirectory {
     if (objectStore()) {
       try (OutputStream out = fs.create(target, true)) {
         writer.write(out);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | FSError e) {
         throw StorageException.writing(target, e);
       }
       return;
@@ -164,7 +184,8 @@ public final class RunDirectory {
         out.hsync();
       }
       replace(tmp, target);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | FSError e) {
+      // FSError: Hadoop's local file system throws an Error for a full disk.
       try {
         fs.delete(tmp, false);
       } catch (IOException suppressed) {

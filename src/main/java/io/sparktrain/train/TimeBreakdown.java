@@ -44,7 +44,9 @@ final class TimeBreakdown {
         ms += key.startsWith("ParameterAveragingWorker") ? keyMs / Math.max(1, workers) : keyMs;
       }
       double seconds = ms / 1000.0;
-      out.put(part.getKey(), seconds - previous.getOrDefault(part.getKey(), 0.0));
+      double before = previous.getOrDefault(part.getKey(), 0.0);
+      // Statistics restart with a new training master (the direct approach makes one per epoch).
+      out.put(part.getKey(), seconds >= before ? seconds - before : seconds);
       previous.put(part.getKey(), seconds);
     }
     return out;

@@ -110,9 +110,9 @@ final class TrainingLoop {
     double[] before = p.tracker().totals();
     try {
       p.source().fit(p.net(), epoch, round);
-    } catch (RuntimeException e) {
-      // A signal cancels the round's jobs: the network is put back to the state's weights, which the
-      // interruption then checkpoints.
+    } catch (Exception e) {
+      // Spark throws its (checked) SparkException unchecked. A signal cancels the round's jobs: the
+      // network is put back to the state's weights, which the interruption then checkpoints.
       p.net().restore(s.weights());
       p.interruption().check(s);
       throw e;

@@ -7,19 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
+import io.sparktrain.testing.S3Proxy;
 import java.io.File;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,46 +33,15 @@ class S3IT {
   @TempDir
   static Path dir;
 
-  static final String ACCESS = "sparktrain-test-access";
-  static final String SECRET = "sparktrain-test-secret-0123456789";
-  static Process proxy;
+  static S3Proxy proxy;
   static String endpoint;
   static FileSystem s3;
 
   @BeforeAll
   static void startS3() throws Exception {
-    Path jar = Path.of("target/s3proxy/s3proxy.jar");
-    assertThat(jar).as("copied by the build (maven-dependency-plugin, execution s3proxy)").isRegularFile();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    endpoint = "http://127.0.0.1:" + port;
-    Path store = Files.createDirectories(dir.resolve("store/bucket"));
-    Path properties = Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n",
-        "s3proxy.endpoint=" + endpoint,
-        "s3proxy.authorization=aws-v2-or-v4",
-        "s3proxy.identity=" + ACCESS,
-        "s3proxy.credential=" + SECRET,
-        "jclouds.provider=filesystem",
-        "jclouds.filesystem.basedir=" + store.getParent(), ""), StandardCharsets.UTF_8);
-    proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar.toString(), "--properties", properties.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
-    long deadline = System.nanoTime() + 90_000_000_000L;
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        break;
-      } catch (java.io.IOException e) {
-        if (System.nanoTime() > deadline || !proxy.isAlive()) {
-          throw new AssertionError("s3proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")), e);
-        }
-        Thread.sleep(200);
-      }
-    }
-    Configuration conf = new Configuration();
-    s3aSettings().forEach((k, v) -> conf.set(k.substring("spark.hadoop.".length()), v));
-    s3 = FileSystem.get(URI.create("s3a://bucket/"), conf);
+    proxy = S3Proxy.start(dir);
+    endpoint = proxy.endpoint();
+    s3 = FileSystem.get(URI.create("s3a://bucket/"), proxy.hadoop());
     for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
         "t10k-labels-idx1-ubyte.gz")) {
       try (var out = s3.create(new org.apache.hadoop.fs.Path("s3a://bucket/data/fashion-mnist/" + f))) {
@@ -86,23 +53,12 @@ class S3IT {
   @AfterAll
   static void stopS3() {
     if (proxy != null) {
-      proxy.destroy();
+      proxy.close();
     }
   }
 
   static java.util.Map<String, String> s3aSettings() {
-    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-    m.put("spark.hadoop.fs.s3a.endpoint", endpoint);
-    m.put("spark.hadoop.fs.s3a.path.style.access", "true");
-    m.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
-    m.put("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    m.put("spark.hadoop.fs.s3a.access.key", ACCESS);
-    m.put("spark.hadoop.fs.s3a.secret.key", SECRET);
-    m.put("spark.hadoop.fs.s3a.change.detection.version.required", "false");
-    // Keep directory markers: S3A otherwise deletes the parent "directory" markers after every write, a
-    // bulk DELETE that s3proxy's filesystem store answers only after S3A's 200 s socket timeout.
-    m.put("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
-    return m;
+    return proxy.sparkSettings();
   }
 
   @Test
@@ -129,6 +85,6 @@ class S3IT {
     try (InputStream in = s3.open(new org.apache.hadoop.fs.Path(run + "/config.resolved.conf"))) {
       resolved = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertThat(resolved).contains(endpoint, "key=\"******\"").doesNotContain(SECRET).doesNotContain(ACCESS);
+    assertThat(resolved).contains(endpoint, "key=\"******\"").doesNotContain(S3Proxy.SECRET).doesNotContain(S3Proxy.ACCESS);
   }
 }

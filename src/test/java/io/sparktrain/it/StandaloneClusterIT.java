@@ -17,7 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import io.sparktrain.report.schema.MetricsLine;
+import io.sparktrain.report.schema.RunJson;
+import io.sparktrain.report.schema.SummaryFile;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +36,13 @@ import org.junit.jupiter.api.Test;
  * A real Spark standalone cluster of separate JVMs on loopback (a Master and two Workers started from
  * Spark's jars, with authentication on), and the sample job submitted to it through
  * submit-scripts/submit-standalone.sh with the shaded jar: proof that serialization, the class path and
- * the native libraries work across processes.
+ * the native libraries work across processes. Then the faults a cluster run meets, with the run
+ * directory and the exported minibatches on a real HDFS (MiniDFSCluster in this JVM, which the
+ * executors reach over loopback): an executor JVM killed (SIGKILL) in the middle of an epoch, and the
+ * driver killed in the middle of an epoch and the same submission run again, which resumes. Each ends
+ * with the parameters of the undisturbed run.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
   static final Path BASE = Path.of("target", "standalone-cluster").toAbsolutePath();
   static final Path SPARK_HOME = BASE.resolve("spark-home");
@@ -34,9 +50,23 @@ class StandaloneClusterIT {
   static final List<Process> DAEMONS = new ArrayList<>();
   static int masterPort;
   static int masterUiPort;
+  static MiniDFSCluster hdfsCluster;
+  static String hdfs;
+  static FileSystem fs;
 
   @BeforeAll
   static void startCluster() throws Exception {
+    Files.createDirectories(BASE);
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, BASE.resolve("hdfs-" + UUID.randomUUID()).toString());
+    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    hdfsCluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    hdfsCluster.waitActive();
+    hdfs = "hdfs://127.0.0.1:" + hdfsCluster.getNameNodePort();
+    fs = hdfsCluster.getFileSystem();
     makeSparkHome();
     masterPort = freePort();
     masterUiPort = freePort();
@@ -53,6 +83,9 @@ class StandaloneClusterIT {
 
   @AfterAll
   static void stopCluster() throws InterruptedException {
+    if (hdfsCluster != null) {
+      hdfsCluster.shutdown();
+    }
     for (Process p : DAEMONS) {
       p.destroy();
     }
@@ -65,6 +98,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Order(1)
   void sampleJob_trainsOnTwoExecutorsOfAStandaloneCluster() throws Exception {
     Path run = BASE.resolve("run-" + System.currentTimeMillis());
     ProcessBuilder pb = new ProcessBuilder("submit-scripts/submit-standalone.sh",
@@ -94,6 +128,161 @@ class StandaloneClusterIT {
         assertThat(apps.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("app-"));
       }
     }
+  }
+
+  /** 3,000 sample images, 3 epochs, exported to HDFS; run directory on HDFS. */
+  static List<String> faultJob(String run) {
+    return List.of("submit-scripts/submit-standalone.sh", "--master", "spark://127.0.0.1:" + masterPort, "--config",
+        "conf/fashion-mnist-sample.conf", "--output", hdfs + "/runs/" + run, "--set", "data.trainPerClass=300",
+        "--set", "train.epochs=3", "--set", "checkpoint.everyRounds=2", "--set",
+        "train.exportDirectory=" + hdfs + "/export", "--executor-memory", "2g", "--executor-cores", "1",
+        "--total-executor-cores", "2", "--driver-memory", "2g", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.driver.host=127.0.0.1", "--skip-doctor");
+  }
+
+  static Process submit(List<String> command, Path log) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("SPARK_HOME", SPARK_HOME.toString());
+    pb.environment().put("SPARKTRAIN_AUTH_SECRET", SECRET);
+    return pb.start();
+  }
+
+  static int finish(Process p, Path log) throws Exception {
+    if (!p.waitFor(15, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("still running after 15 min: " + Files.readString(log));
+    }
+    return p.exitValue();
+  }
+
+  static String text(String uri) throws IOException {
+    try (var in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static SummaryFile summary(String run) throws IOException {
+    return RunJson.summary(text(hdfs + "/runs/" + run + "/summary.json"), run);
+  }
+
+  static INDArray params(String run) throws IOException {
+    try (var in = fs.open(new org.apache.hadoop.fs.Path(hdfs + "/runs/" + run + "/model.zip"))) {
+      return ModelSerializer.restoreMultiLayerNetwork(in, false).params();
+    }
+  }
+
+  /** Waits until the run's metrics.jsonl shows an epoch-1 line and a round of epoch 2 has had time to start. */
+  static void midEpochTwo(Process p, String run, Path log) throws Exception {
+    org.apache.hadoop.fs.Path metrics = new org.apache.hadoop.fs.Path(hdfs + "/runs/" + run + "/metrics.jsonl");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (true) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("epoch 1 never ended: " + Files.readString(log));
+      }
+      if (fs.exists(metrics) && text(metrics.toString()).contains("\"type\":\"epoch\",\"epoch\":1,")) {
+        break;
+      }
+      Thread.sleep(300);
+    }
+    Thread.sleep(2500);
+  }
+
+  /**
+   * An executor JVM of the cluster's workers in the middle of a task: its CPU time grows by most of the
+   * wall time between two looks (between rounds the executors wait for the driver's averaging).
+   */
+  static ProcessHandle busyExecutor() throws InterruptedException {
+    List<ProcessHandle> executors = ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .filter(h -> h.parent().map(w -> DAEMONS.stream().anyMatch(d -> d.pid() == w.pid())).orElse(false))
+        .toList();
+    assertThat(executors).as("executor JVMs of the cluster's workers").isNotEmpty();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      for (ProcessHandle e : executors) {
+        long before = cpuMillis(e);
+        Thread.sleep(150);
+        if (cpuMillis(e) - before > 120) {
+          return e;
+        }
+      }
+    }
+    throw new AssertionError("no executor was ever busy");
+  }
+
+  static long cpuMillis(ProcessHandle h) {
+    return h.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
+  }
+
+  static INDArray baseline;
+  static double baselineAccuracy;
+
+  @Test
+  @Order(2)
+  void undisturbed_onHdfs_isTheBaseline() throws Exception {
+    Path log = BASE.resolve("baseline.log");
+    assertThat(finish(submit(faultJob("baseline"), log), log)).as(Files.readString(log)).isZero();
+    SummaryFile s = summary("baseline");
+    baselineAccuracy = s.test().accuracy();
+    baseline = params("baseline");
+    assertThat(baselineAccuracy).isGreaterThan(0.7);
+    assertThat(s.reliability().faults().executorsLost()).isEmpty();
+    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(hdfs + "/export"))).as("export folder removed").isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void executorKilledMidEpoch_runCompletes_sameParameters_lostTimeInSummary_roundsNotInflated() throws Exception {
+    Path log = BASE.resolve("executor-kill.log");
+    Process p = submit(faultJob("executor-kill"), log);
+    midEpochTwo(p, "executor-kill", log);
+    ProcessHandle executor = busyExecutor();
+    assertThat(executor.destroyForcibly()).isTrue();
+    assertThat(finish(p, log)).as(Files.readString(log)).isZero();
+    SummaryFile s = summary("executor-kill");
+    assertThat(s.reliability().faults().executorsLost()).as(Files.readString(log)).isNotEmpty();
+    assertThat(s.reliability().faults().failedTasks()).isPositive();
+    assertThat(s.reliability().faults().lostTaskSeconds()).isPositive();
+    assertThat(Math.abs(s.test().accuracy() - baselineAccuracy)).as("accuracy against the undisturbed run")
+        .isLessThanOrEqualTo(0.01);
+    assertThat(params("executor-kill").sub(baseline).amaxNumber().doubleValue()).as("largest parameter difference")
+        .isLessThanOrEqualTo(1e-6);
+    // Every epoch fitted each training example once: a retried task's work is not counted twice.
+    List<MetricsLine> lines = RunJson.metrics(text(hdfs + "/runs/executor-kill/metrics.jsonl"), "metrics.jsonl");
+    for (int epoch = 1; epoch <= 3; epoch++) {
+      final int e = epoch;
+      long examples = lines.stream().filter(l -> l instanceof MetricsLine.Round r && r.epoch() == e)
+          .mapToLong(l -> ((MetricsLine.Round) l).examples()).sum();
+      assertThat(examples).as("examples fitted in epoch %d", epoch).isEqualTo(s.data().sizes().train());
+    }
+  }
+
+  @Test
+  @Order(4)
+  void driverKilledMidEpoch_theSameSubmissionAgainResumes_sameParameters() throws Exception {
+    Path log = BASE.resolve("driver-kill.log");
+    Process p = submit(faultJob("driver-kill"), log);
+    midEpochTwo(p, "driver-kill", log);
+    ProcessHandle driver = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("SparkSubmit"))
+        .findFirst().orElseThrow(() -> new AssertionError("no driver JVM under the submission"));
+    long killed = System.nanoTime();
+    driver.destroyForcibly();
+    finish(p, log);
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(hdfs + "/runs/driver-kill/model.zip"))).isFalse();
+    Process again = submit(faultJob("driver-kill"), log);
+    assertThat(finish(again, log)).as(Files.readString(log)).isZero();
+    double recoverSeconds = (System.nanoTime() - killed) / 1e9;
+    SummaryFile s = summary("driver-kill");
+    assertThat(s.reliability().resumes()).hasSize(1);
+    assertThat(s.reliability().resumes().get(0).epoch()).isEqualTo(2);
+    assertThat(Math.abs(s.test().accuracy() - baselineAccuracy)).isLessThanOrEqualTo(0.01);
+    assertThat(params("driver-kill").sub(baseline).amaxNumber().doubleValue()).as("largest parameter difference")
+        .isLessThanOrEqualTo(1e-6);
+    assertThat(Files.readString(log)).contains("resume: from checkpoint-0002-");
+    System.out.printf(java.util.Locale.ROOT, "driver kill: %.0f s from the kill to the resumed run's end%n",
+        recoverSeconds);
   }
 
   private static void makeSparkHome() throws IOException {
