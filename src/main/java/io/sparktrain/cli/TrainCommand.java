@@ -51,14 +51,15 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
       out.printf(Locale.ROOT, "dry run: job %s is valid%n  data: %s %s (test: %s)%n  model: %d layers, %s lr %s%n"
-              + "  train: %d epochs, %d per worker, averaging every %d%n  master: %s%n  output: %s%n",
+              + "  train: %d epochs, %d per worker, averaging every %d%n  master: %s%n  output: %s%s%n",
           job.name(), job.data().format(), job.data().train(),
           job.data().hasTestSet() ? job.data().test() : "held out " + job.data().testFraction(),
           job.model().layers().size(), job.model().updater().type(), job.train().autoLearningRate()
               ? "auto (lr-find)" : String.valueOf(job.train().learningRate(job.model().updater())),
           job.train().epochs(), job.train().batchSizePerWorker(), job.train().averagingFrequency(),
           spark.master != null ? spark.master : System.getProperty("spark.master", job.spark().master()),
-          output != null ? output : job.output().isBlank() ? "runs/<timestamp>" : job.output());
+          output != null ? output : job.output().isBlank() ? "runs/<timestamp>" : job.output(),
+          resume == null ? "" : " (--resume: continues the run there if it holds one)");
       out.flush();
       return ExitCode.OK.code();
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,5 +110,48 @@ class HdfsIT {
     String run = hdfs + "/runs/from-parquet";
     new TrainRun(fromParquet, run, "local[2]", new PrintWriter(new StringWriter())).execute();
     assertThat(json(run + "/summary.json").at("/data/sources/train").asText()).isEqualTo(expanded);
+  }
+
+  /**
+   * A retried export task on HDFS while the dead attempt (another client, here a second FileSystem
+   * instance) still holds the lease on the file it was writing: the retry writes its own file and
+   * renames it into place, every minibatch reads back whole, and deleting the folder removes the dead
+   * attempt's file too.
+   */
+  @Test
+  void export_whileADeadAttemptHoldsALease_writesEveryMinibatch_andTheFolderStillGoes() throws Exception {
+    String dir = hdfs + "/export/lease";
+    org.apache.hadoop.fs.Path held = new org.apache.hadoop.fs.Path(dir + "/.batch-000000000000.bin.attempt-7");
+    FileSystem deadAttempt = FileSystem.newInstance(java.net.URI.create(hdfs), fs.getConf());
+    org.apache.hadoop.fs.FSDataOutputStream open = deadAttempt.create(held, true);
+    open.write(new byte[] {1, 2, 3});
+    open.hflush();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(io.sparktrain.testing.TestSpark.session().sparkContext());
+    java.util.Random r = new java.util.Random(1);
+    List<io.sparktrain.data.Example> examples = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      float[] x = new float[4];
+      for (int j = 0; j < 4; j++) {
+        x[j] = r.nextFloat();
+      }
+      examples.add(new io.sparktrain.data.Example(x, i % 3));
+    }
+    List<String> files = io.sparktrain.data.BatchFiles.export(sc.parallelize(examples, 2).zipWithIndex(), 16, 3, dir,
+        sc.broadcast(new org.datavec.spark.util.SerializableHadoopConfig(fs.getConf())));
+    long total = 0;
+    for (String f : files) {
+      org.nd4j.linalg.dataset.DataSet ds = new org.nd4j.linalg.dataset.DataSet();
+      try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(f))) {
+        ds.load(in);
+      }
+      total += ds.numExamples();
+    }
+    assertThat(total).isEqualTo(100);
+    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(dir))).extracting(st -> st.getPath().getName())
+        .filteredOn(n -> n.contains(".attempt-")).containsExactly(held.getName());
+    io.sparktrain.data.ExportFolder.at(dir, fs.getConf()).delete(w -> { throw new AssertionError(w); });
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(dir))).isFalse();
+    org.apache.hadoop.io.IOUtils.closeStream(open);
+    org.apache.hadoop.io.IOUtils.closeStream(deadAttempt);
   }
 }

@@ -54,7 +54,10 @@ class TrainSampleIT {
     assertThat(health.get("stopping").get("stoppedBy").asText()).isEqualTo("epochs");
     assertThat(health.get("learningRate").get("final").asDouble()).isEqualTo(0.001);
     assertThat(console).doesNotContain("health:", "guard:");
-    assertThat(run.resolve("checkpoint.zip")).as("removed once model.zip is written").doesNotExist();
+    try (var files = Files.list(run.resolve("checkpoints"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).as("the newest checkpoint is kept, the others removed")
+          .containsExactlyInAnyOrder("LATEST", "checkpoint-0009-00000.zip");
+    }
   }
 
   @Test
