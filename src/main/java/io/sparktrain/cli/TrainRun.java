@@ -201,7 +201,7 @@ public final class TrainRun {
     if (model.health().lrFind() != null) {
       LrFindFiles.write(run, model.health().lrFind());
     }
-    writeSummary(ctx, run, named, data, model, loadSeconds, startedAt, t0);
+    writeSummary(ctx, run, named, data, model, loadSeconds, startedAt, t0, checkpoints);
     if (data.shape().image()) {
       byte[] png = Misclassified.grid(model.network(), data, named.data());
       if (png != null) {
@@ -291,7 +291,7 @@ public final class TrainRun {
    * job asks for it or the run directory is on a file system the executors do not share.
    */
   private ExportFolder exportFolder(RunContext ctx, RunDirectory run) {
-    if (job.train().approach().equals("direct")) {
+    if (job.train().approach() == io.sparktrain.config.TrainConfig.Approach.DIRECT) {
       return null;
     }
     org.apache.hadoop.conf.Configuration conf = ctx.sc().hadoopConfiguration();
@@ -315,7 +315,7 @@ public final class TrainRun {
   }
 
   private void writeSummary(RunContext ctx, RunDirectory run, JobConfig named, Splits data, TrainedModel model,
-      double loadSeconds, String startedAt, long t0) {
+      double loadSeconds, String startedAt, long t0, RunCheckpoints checkpoints) {
     JavaSparkContext sc = ctx.sc();
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("loadSeconds", loadSeconds);
@@ -332,11 +332,12 @@ public final class TrainRun {
     sparkInfo.put("taskCpus", sc.getConf().get("spark.task.cpus", "1"));
     Summary.Context context = new Summary.Context(named, data, model, timings, sparkInfo,
         Provenance.versions(ctx.spark().version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
-    run.write(Summary.FILE, Json.pretty(Summary.build(context).withReliability(reliability(run, model.state()))));
+    run.write(Summary.FILE, Json.pretty(Summary.build(context).withReliability(reliability(run, model.state(),
+        checkpoints))));
   }
 
   /** Checkpoints, resumes and what the cluster lost, over every attempt at the run. */
-  private SummaryFile.Reliability reliability(RunDirectory run, TrainingState state) {
+  private SummaryFile.Reliability reliability(RunDirectory run, TrainingState state, RunCheckpoints checkpoints) {
     List<MetricsLine.Resume> resumes = RunJson.metrics(run.read(MetricsLog.FILE), run.resolve(MetricsLog.FILE))
         .stream().filter(MetricsLine.Resume.class::isInstance).map(MetricsLine.Resume.class::cast).toList();
     FaultLog.Faults f = state.totals().faults();
@@ -344,7 +345,7 @@ public final class TrainRun {
         .map(e -> new SummaryFile.ExecutorLost(e.executorId(), e.reason(), e.time())).toList();
     return new SummaryFile.Reliability(resumes, new SummaryFile.Faults(lost, f.failedTasks(),
         Json.num(f.lostTaskSeconds())), new SummaryFile.Checkpoints(job.checkpoint().everyRounds(),
-        job.checkpoint().keep()));
+        job.checkpoint().keep(), checkpoints.saved(), Json.num(checkpoints.saveSeconds())));
   }
 
   private void writeDiverged(RunDirectory run, String startedAt, DivergedException e) {

@@ -219,7 +219,7 @@ public final class ConfigLoader {
   private static TrainConfig train(ConfigReader r) {
     return new TrainConfig(r.intValue("epochs"), r.intValue("batchSizePerWorker"), r.intValue("averagingFrequency"),
         r.intValue("workers"), r.bool("saveUpdater"), r.intValue("workerPrefetchBatches"),
-        r.string("approach").toLowerCase(Locale.ROOT), r.string("exportDirectory"),
+        TrainConfig.Approach.of(r.string("approach").toLowerCase(Locale.ROOT)), r.string("exportDirectory"),
         r.string("learningRate").trim().toLowerCase(Locale.ROOT), schedule(r.at("schedule")), guard(r.at("guard")),
         earlyStopping(r.at("earlyStopping")));
   }

@@ -10,14 +10,35 @@ public record TrainConfig(
     int workers,
     boolean saveUpdater,
     int workerPrefetchBatches,
-    String approach,
+    Approach approach,
     String exportDirectory,
     String learningRate,
     ScheduleConfig schedule,
     GuardConfig guard,
     EarlyStoppingConfig earlyStopping) {
 
-  public static final List<String> APPROACHES = List.of("export", "direct");
+  /** How minibatches reach the workers ({@code train.approach}). */
+  public enum Approach {
+    /** Written once to files; the trainer runs every averaging round itself. */
+    EXPORT,
+    /** Kept in Spark's memory; dl4j-spark runs an epoch's rounds. */
+    DIRECT;
+
+    /** The value as the config writes it. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The approach a config value names; fails naming the key and the values allowed. */
+    public static Approach of(String value) {
+      for (Approach a : values()) {
+        if (a.key().equals(value)) {
+          return a;
+        }
+      }
+      throw new ConfigException("train.approach", "must be one of export, direct, found '" + value + "'");
+    }
+  }
 
   public TrainConfig {
     Check.range("train.epochs", epochs, 1, 100_000);
@@ -25,7 +46,6 @@ public record TrainConfig(
     Check.range("train.averagingFrequency", averagingFrequency, 1, 100_000);
     Check.range("train.workers", workers, 0, 100_000);
     Check.range("train.workerPrefetchBatches", workerPrefetchBatches, 0, 1_000);
-    Check.oneOf("train.approach", approach, APPROACHES);
     if (!learningRate.isEmpty() && !learningRate.equals(AUTO)) {
       double lr;
       try {

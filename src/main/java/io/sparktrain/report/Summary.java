@@ -136,7 +136,7 @@ public final class Summary {
   private static SummaryFile.Training training(TrainConfig t, UpdaterSpec updater) {
     return new SummaryFile.Training(updater.type(), updater.learningRate(),
         "parameter averaging (dl4j-spark ParameterAveragingTrainingMaster)", t.epochs(), t.batchSizePerWorker(),
-        t.averagingFrequency(), t.saveUpdater(), t.approach(), t.schedule().type(), t.guard().enabled(),
+        t.averagingFrequency(), t.saveUpdater(), t.approach().key(), t.schedule().type(), t.guard().enabled(),
         t.earlyStopping().enabled() ? t.earlyStopping().metric() + ", patience " + t.earlyStopping().patience()
             : "off");
   }

@@ -55,6 +55,18 @@ record ExportedBatches(JavaSparkContext sc, List<String> files, AugmentPipeline 
   }
 
   @Override
+  public void probe(Exception failure) {
+    org.apache.hadoop.fs.Path first = new org.apache.hadoop.fs.Path(files.get(0));
+    try {
+      first.getFileSystem(sc.hadoopConfiguration()).getFileStatus(first);
+    } catch (java.io.IOException | RuntimeException e) {
+      io.sparktrain.data.StorageException gone = io.sparktrain.data.StorageException.reading(first.getParent(), e);
+      gone.addSuppressed(failure);
+      throw gone;
+    }
+  }
+
+  @Override
   public void close() {
     cleanup.run();
   }

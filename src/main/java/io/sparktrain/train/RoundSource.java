@@ -16,6 +16,13 @@ sealed interface RoundSource permits ExportedBatches, DirectBatches {
   /** Fits round {@code round} (0-based) of {@code epoch} on the workers. */
   void fit(SparkNetwork net, int epoch, int round);
 
+  /**
+   * After a round failed: throws a {@link io.sparktrain.data.StorageException} naming the folder when
+   * the storage the workers read from is what failed (an object store that stopped answering), so the
+   * run ends with the storage exit code instead of Spark's task failure.
+   */
+  default void probe(Exception failure) {}
+
   /** Drops what the source cached or wrote (exported minibatches, cached RDDs). */
   void close();
 }

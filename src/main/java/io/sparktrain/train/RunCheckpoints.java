@@ -56,6 +56,8 @@ public final class RunCheckpoints implements CheckpointStore {
   private final int keep;
   private final Consumer<String> warnings;
   private final java.util.function.LongSupplier beforeSave;
+  private int saved;
+  private double saveSeconds;
 
   /**
    * @param beforeSave runs before each checkpoint is written and returns the lines of metrics.jsonl (the
@@ -73,8 +75,19 @@ public final class RunCheckpoints implements CheckpointStore {
     return String.format(Locale.ROOT, "checkpoint-%04d-%05d.zip", p.epoch(), p.round());
   }
 
+  /** Checkpoints this process saved. */
+  public synchronized int saved() {
+    return saved;
+  }
+
+  /** Seconds this process spent saving checkpoints (writing, syncing, publishing, pruning). */
+  public synchronized double saveSeconds() {
+    return saveSeconds;
+  }
+
   @Override
-  public void save(TrainingState state, MultiLayerConfiguration conf) {
+  public synchronized void save(TrainingState state, MultiLayerConfiguration conf) {
+    long t0 = System.nanoTime();
     long metricsLines = beforeSave.getAsLong();
     String name = fileName(state.position());
     MessageDigest sha = sha256();
@@ -100,6 +113,8 @@ public final class RunCheckpoints implements CheckpointStore {
       throw StorageException.writing(run.resolve(POINTER), e);
     }
     deleteUnlisted(entries);
+    saved++;
+    saveSeconds += (System.nanoTime() - t0) / 1e9;
   }
 
   /** The published checkpoints, newest first; none when there is no pointer yet. */

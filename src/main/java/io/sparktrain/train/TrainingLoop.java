@@ -81,9 +81,9 @@ final class TrainingLoop {
       p.net().restore(s.weights());
       next = rate(next, undo.recovery().learningRateAfter());
       p.events().recovery(undo.recovery());
-    } else if (p.train().guard().enabled()) {
+    } else if (v instanceof DivergenceGuard.GiveUp giveUp) {
       p.net().restore(s.weights());
-      throw new DivergedException(((DivergenceGuard.GiveUp) v).message(), Trainer.health(next, "diverged",
+      throw new DivergedException(giveUp.message(), Trainer.health(next, "diverged",
           "the divergence guard gave up in epoch " + epoch + ", round " + round, epoch - 1));
     }
     TrainingState.EpochProgress progress = next.epoch();
@@ -115,6 +115,7 @@ final class TrainingLoop {
       // network is put back to the state's weights, which the interruption then checkpoints.
       p.net().restore(s.weights());
       p.interruption().check(s);
+      p.source().probe(e);
       throw e;
     }
     if (p.source() instanceof ExportedBatches) {

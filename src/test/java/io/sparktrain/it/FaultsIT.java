@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +29,49 @@ import org.junit.jupiter.api.io.TempDir;
  * line that names the cause, the last complete checkpoint intact, and {@code --resume} finishes the run.
  */
 class FaultsIT {
+  @TempDir
+  static Path shared;
+
+  /** The same job undisturbed: what every faulted run must end with. */
+  static INDArray baseline;
+  static double baselineAccuracy;
+  static double baselineSeconds;
+
+  @BeforeAll
+  static void undisturbedRun() throws Exception {
+    Path run = shared.resolve("baseline");
+    Path log = shared.resolve("baseline.log");
+    long t0 = System.nanoTime();
+    Process p = launch(log, train(run.toString()));
+    assertThat(exit(p, 10, log)).as(read(log)).isZero();
+    baselineSeconds = (System.nanoTime() - t0) / 1e9;
+    baseline = params(new Configuration(), run.toString());
+    baselineAccuracy = summary(run).test().accuracy();
+  }
+
+  static INDArray params(Configuration conf, String run) throws IOException {
+    org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(run + "/model.zip");
+    try (var in = model.getFileSystem(conf).open(model)) {
+      return ModelSerializer.restoreMultiLayerNetwork(in, false).params();
+    }
+  }
+
+  /**
+   * Nothing lost: the resumed run ends with the undisturbed run's parameters and accuracy. Prints the
+   * figures docs/RELIABILITY.md collects (bench/reliability.sh).
+   */
+  static void nothingLost(String fault, String run, Configuration conf, double faultToEndSeconds) throws IOException {
+    RunDirectory dirOfRun = RunDirectory.open(run, conf);
+    SummaryFile s = RunJson.summary(dirOfRun.read("summary.json"), run);
+    double diff = params(conf, run).sub(baseline).amaxNumber().doubleValue();
+    io.sparktrain.report.schema.MetricsLine.Resume resume = s.reliability().resumes().get(0);
+    System.out.printf(java.util.Locale.ROOT, "reliability: fault=%s lostRounds=%d lostSeconds=%.1f "
+        + "faultToEndSeconds=%.1f baselineSeconds=%.1f accuracy=%.4f baselineAccuracy=%.4f maxParameterDifference=%.3g%n",
+        fault, resume.lostRounds(), resume.lostSeconds(), faultToEndSeconds, baselineSeconds, s.test().accuracy(),
+        baselineAccuracy, diff);
+    assertThat(diff).as("largest parameter difference from the undisturbed run").isLessThanOrEqualTo(1e-6);
+    assertThat(s.test().accuracy()).isEqualTo(baselineAccuracy);
+  }
   /** 1,000 sample images, minibatches of 16, 8 rounds an epoch, a checkpoint every 2 rounds. */
   static final List<String> SMALL = List.of("--set", "spark.conf.spark.ui.enabled=false", "--set",
       "data.trainPerClass=100", "--set", "train.epochs=3", "--set", "train.batchSizePerWorker=16", "--set",
@@ -82,7 +128,8 @@ class FaultsIT {
     return RunJson.summary(Files.readString(run.resolve("summary.json")), "summary.json");
   }
 
-  static void resumeCompletes(String run, Path log, Configuration conf, String... more) throws Exception {
+  static void resumeCompletes(String fault, long faultAt, String run, Path log, Configuration conf, String... more)
+      throws Exception {
     List<String> args = new ArrayList<>(train(run, more));
     args.add("--resume");
     Process p = launch(log, args);
@@ -93,7 +140,7 @@ class FaultsIT {
     SummaryFile s = RunJson.summary(dirOfRun.read("summary.json"), run);
     assertThat(s.status()).isEqualTo(SummaryFile.Status.COMPLETED);
     assertThat(s.reliability().resumes()).hasSize(1);
-    assertThat(s.test().accuracy()).isGreaterThan(0.65);
+    nothingLost(fault, run, conf, (System.nanoTime() - faultAt) / 1e9);
   }
 
   @Test
@@ -103,6 +150,7 @@ class FaultsIT {
     Process p = launch(log, train(run.toString()));
     waitFor(() -> read(log).contains("epoch 1/3"), p, log, "the first epoch end");
     Thread.sleep(1500);
+    long signalled = System.nanoTime();
     p.destroy();
     assertThat(exit(p, 2, log)).as(read(log)).isEqualTo(143);
     assertThat(read(log)).contains("SIGTERM: stopping at the end of this round");
@@ -116,7 +164,8 @@ class FaultsIT {
     assertThat(newest.entry().file()).isEqualTo(s.checkpoint());
     assertThat(newest.state().position().epoch()).isEqualTo(s.reached().epoch());
     assertThat(newest.state().position().round()).isEqualTo(s.reached().round());
-    resumeCompletes(run.toString(), dir.resolve("sigterm-resume.log"), new Configuration());
+    resumeCompletes("SIGTERM mid-epoch", signalled, run.toString(), dir.resolve("sigterm-resume.log"),
+        new Configuration());
   }
 
   @Test
@@ -129,12 +178,14 @@ class FaultsIT {
       Path log = dir.resolve("full.log");
       Process p = launch(log, train(run.toString()));
       assertThat(exit(p, 5, log)).as(read(log)).isEqualTo(7);
+      long failed = System.nanoTime();
       assertThat(errorLine(log)).contains(run.toString(), "cannot write (", "No space left on device",
           "(exit code 7: run directory could not be written)");
       RunCheckpoints.Checkpoint intact = checkpoints(run.toString(), new Configuration()).load().orElseThrow();
       assertThat(intact.state().position().round()).isPositive();
       sh("mount", "-o", "remount,size=64m", mount.toString());
-      resumeCompletes(run.toString(), dir.resolve("full-resume.log"), new Configuration());
+      resumeCompletes("run directory full (tmpfs)", failed, run.toString(), dir.resolve("full-resume.log"),
+          new Configuration());
     } finally {
       sh("umount", mount.toString());
     }
@@ -161,7 +212,8 @@ class FaultsIT {
       assertThat(errorLine(log)).contains(run + "/", "cannot write (", "(exit code 7: run directory could not be written)");
       proxy.startAgain();
       assertThat(checkpoints(run, conf).load()).isPresent();
-      resumeCompletes(run, dir.resolve("s3-resume.log"), conf, settings);
+      resumeCompletes("S3 endpoint stopped (s3proxy killed)", killed, run, dir.resolve("s3-resume.log"), conf,
+          settings);
     }
   }
 

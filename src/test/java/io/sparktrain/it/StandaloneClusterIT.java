@@ -218,12 +218,22 @@ class StandaloneClusterIT {
 
   static INDArray baseline;
   static double baselineAccuracy;
+  static double baselineSeconds;
+
+  /** The figures docs/RELIABILITY.md collects (bench/reliability.sh), one line per faulted run. */
+  static void figures(String fault, int lostRounds, double lostSeconds, double faultToEnd, SummaryFile s, double diff) {
+    System.out.printf(java.util.Locale.ROOT, "reliability: fault=%s lostRounds=%d lostSeconds=%.1f "
+        + "faultToEndSeconds=%.1f baselineSeconds=%.1f accuracy=%.4f baselineAccuracy=%.4f maxParameterDifference=%.3g%n",
+        fault, lostRounds, lostSeconds, faultToEnd, baselineSeconds, s.test().accuracy(), baselineAccuracy, diff);
+  }
 
   @Test
   @Order(2)
   void undisturbed_onHdfs_isTheBaseline() throws Exception {
     Path log = BASE.resolve("baseline.log");
+    long t0 = System.nanoTime();
     assertThat(finish(submit(faultJob("baseline"), log), log)).as(Files.readString(log)).isZero();
+    baselineSeconds = (System.nanoTime() - t0) / 1e9;
     SummaryFile s = summary("baseline");
     baselineAccuracy = s.test().accuracy();
     baseline = params("baseline");
@@ -240,15 +250,18 @@ class StandaloneClusterIT {
     midEpochTwo(p, "executor-kill", log);
     ProcessHandle executor = busyExecutor();
     assertThat(executor.destroyForcibly()).isTrue();
+    long killed = System.nanoTime();
     assertThat(finish(p, log)).as(Files.readString(log)).isZero();
     SummaryFile s = summary("executor-kill");
+    double diff = params("executor-kill").sub(baseline).amaxNumber().doubleValue();
+    figures("executor SIGKILL mid-epoch", 0, s.reliability().faults().lostTaskSeconds(),
+        (System.nanoTime() - killed) / 1e9, s, diff);
     assertThat(s.reliability().faults().executorsLost()).as(Files.readString(log)).isNotEmpty();
     assertThat(s.reliability().faults().failedTasks()).isPositive();
     assertThat(s.reliability().faults().lostTaskSeconds()).isPositive();
     assertThat(Math.abs(s.test().accuracy() - baselineAccuracy)).as("accuracy against the undisturbed run")
         .isLessThanOrEqualTo(0.01);
-    assertThat(params("executor-kill").sub(baseline).amaxNumber().doubleValue()).as("largest parameter difference")
-        .isLessThanOrEqualTo(1e-6);
+    assertThat(diff).as("largest parameter difference").isLessThanOrEqualTo(1e-6);
     // Every epoch fitted each training example once: a retried task's work is not counted twice.
     List<MetricsLine> lines = RunJson.metrics(text(hdfs + "/runs/executor-kill/metrics.jsonl"), "metrics.jsonl");
     for (int epoch = 1; epoch <= 3; epoch++) {
@@ -278,11 +291,12 @@ class StandaloneClusterIT {
     assertThat(s.reliability().resumes()).hasSize(1);
     assertThat(s.reliability().resumes().get(0).epoch()).isEqualTo(2);
     assertThat(Math.abs(s.test().accuracy() - baselineAccuracy)).isLessThanOrEqualTo(0.01);
-    assertThat(params("driver-kill").sub(baseline).amaxNumber().doubleValue()).as("largest parameter difference")
-        .isLessThanOrEqualTo(1e-6);
+    double diff = params("driver-kill").sub(baseline).amaxNumber().doubleValue();
+    MetricsLine.Resume resume = s.reliability().resumes().get(0);
+    figures("driver SIGKILL mid-epoch, resubmitted", resume.lostRounds(), resume.lostSeconds(), recoverSeconds, s,
+        diff);
+    assertThat(diff).as("largest parameter difference").isLessThanOrEqualTo(1e-6);
     assertThat(Files.readString(log)).contains("resume: from checkpoint-0002-");
-    System.out.printf(java.util.Locale.ROOT, "driver kill: %.0f s from the kill to the resumed run's end%n",
-        recoverSeconds);
   }
 
   private static void makeSparkHome() throws IOException {

@@ -100,6 +100,9 @@ public final class S3Proxy implements AutoCloseable {
   public org.apache.hadoop.conf.Configuration hadoop() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     sparkSettings().forEach((k, v) -> conf.set(k.substring("spark.hadoop.".length()), v));
+    // Hadoop caches a FileSystem per scheme and bucket: another test's proxy on another port would
+    // otherwise answer for s3a://bucket/ (and a stopped one hang every call in retries).
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
     return conf;
   }
 

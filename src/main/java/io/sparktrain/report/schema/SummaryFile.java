@@ -239,6 +239,11 @@ public record SummaryFile(
   /** One executor removed while training, as Spark reported it. */
   public record ExecutorLost(String executorId, String reason, String time) {}
 
-  /** The checkpoint settings the run had. */
-  public record Checkpoints(int everyRounds, int keep) {}
+  /**
+   * The checkpoint settings the run had, and what saving them cost the run's last attempt.
+   *
+   * @param saved checkpoints saved
+   * @param seconds seconds spent saving them (writing, syncing, publishing)
+   */
+  public record Checkpoints(int everyRounds, int keep, int saved, Double seconds) {}
 }
