@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import io.sparktrain.report.schema.MetricsLine;
 import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.report.schema.SummaryFile;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.deeplearning4j.util.ModelSerializer;
@@ -57,14 +56,7 @@ class StandaloneClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     Files.createDirectories(BASE);
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, BASE.resolve("hdfs-" + UUID.randomUUID()).toString());
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    hdfsCluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfsCluster.waitActive();
+    hdfsCluster = io.sparktrain.testing.Hdfs.start(BASE.resolve("hdfs-" + UUID.randomUUID()));
     hdfs = "hdfs://127.0.0.1:" + hdfsCluster.getNameNodePort();
     fs = hdfsCluster.getFileSystem();
     makeSparkHome();
