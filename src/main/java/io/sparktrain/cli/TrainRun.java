@@ -127,6 +127,27 @@ public final class TrainRun {
     run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
     ctx.printf("sparktrain %s: master %s, %d workers, run directory %s%n", job.name(), sc.master(),
         sc.defaultParallelism(), run.uri());
+    try {
+      return train(ctx, run, begin, startedAt, t0);
+    } catch (RunInterrupted | DivergedException | StorageException e) {
+      throw e;
+    } catch (Exception e) {
+      // A signal during loading or exporting: Spark's cancelled job (a SparkException, which Scala
+      // throws unchecked) before there was a training state to keep.
+      if (!interruption.requested()) {
+        throw e;
+      }
+      writeInterrupted(run, startedAt, interruption.reason(), null,
+          new RunCheckpoints(run, job.checkpoint().keep(), this::warn, () -> 0));
+      awaitCancelledTasks(sc);
+      throw new RunInterrupted(interruption.reason(), "stopped by " + interruption.reason() + " before training "
+          + "began in " + run.uri() + "; continue with `sparktrain train --resume " + run.uri() + " --config JOB`");
+    }
+  }
+
+  /** Loads the data and trains, new or from the checkpoint, then writes the run's files. */
+  private Result train(RunContext ctx, RunDirectory run, Begin begin, String startedAt, long t0) {
+    JavaSparkContext sc = ctx.sc();
     TrainingState from = begin.checkpoint().map(RunCheckpoints.Checkpoint::state).orElse(null);
     if (begin.resumed()) {
       ctx.printf("%s%n", from == null ? "resume: no complete checkpoint in " + run.uri() + "; training again from epoch 1"
@@ -182,18 +203,6 @@ public final class TrainRun {
       flushQuietly(metrics);
       writeDiverged(run, startedAt, e);
       throw e;
-    } catch (StorageException e) {
-      throw e;
-    } catch (Exception e) {
-      // Also Spark's SparkException, which Scala throws unchecked: a cancelled job before training began.
-      if (!interruption.requested()) {
-        throw e;
-      }
-      flushQuietly(metrics);
-      writeInterrupted(run, startedAt, interruption.reason(), null, checkpoints);
-      awaitCancelledTasks(sc);
-      throw new RunInterrupted(interruption.reason(), "stopped by " + interruption.reason() + " before training "
-          + "began in " + run.uri() + "; continue with `sparktrain train --resume " + run.uri() + " --config JOB`");
     }
     metrics.flush();
     run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
