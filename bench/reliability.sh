@@ -22,6 +22,8 @@ out, runs = sys.argv[1], int(sys.argv[2])
 rows = collections.defaultdict(list)
 for f in sorted(glob.glob(f"{out}/figures-*.txt")):
     for line in open(f):
+        if " fault=" not in line:
+            continue
         fault = re.search(r"fault=(.*?) lostRounds=", line).group(1)
         figures = dict(re.findall(r"(\w+)=([-+.\w]+)", line[line.index(" lostRounds="):]))
         rows[fault].append({k: float(v) for k, v in figures.items()})

@@ -208,6 +208,8 @@ class FaultsIT {
       long killed = System.nanoTime();
       assertThat(exit(p, 5, log)).as(read(log)).isEqualTo(7);
       double seconds = (System.nanoTime() - killed) / 1e9;
+      System.out.printf(java.util.Locale.ROOT, "reliability: S3 endpoint stopped: the run ended %.1f s after%n",
+          seconds);
       assertThat(seconds).as("seconds from the endpoint's death to the run's end").isLessThan(90);
       assertThat(errorLine(log)).contains(run + "/", "cannot write (", "(exit code 7: run directory could not be written)");
       proxy.startAgain();
