@@ -1,6 +1,7 @@
 package io.sparktrain.cli;
 
 import io.sparktrain.augment.AugmentPipeline;
+import io.sparktrain.config.ConfigException;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
 import io.sparktrain.config.ResumeCheck;
@@ -256,6 +257,13 @@ public final class TrainRun {
       found = dir.runFile();
     } catch (IOException e) {
       throw StorageException.reading(dir.uri(), e);
+    }
+    if (!resume && found != null && dir.exists(Summary.FILE)) {
+      SummaryFile done = RunJson.summary(dir.read(Summary.FILE), dir.resolve(Summary.FILE));
+      if (done.status() == SummaryFile.Status.COMPLETED) {
+        throw new ConfigException("--output", uri + " already holds a completed run (test accuracy "
+            + done.test().accuracy() + "); choose a new folder, so nothing is overwritten");
+      }
     }
     if (!resume || found == null) {
       if (resume) {

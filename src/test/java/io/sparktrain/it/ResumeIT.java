@@ -184,6 +184,9 @@ class ResumeIT {
         .resuming().execute();
     assertThat(again.model()).isNull();
     assertThat(again.testAccuracy()).isEqualTo(continued.testAccuracy());
+    assertThatThrownBy(() -> new TrainRun(job(), resumed.toString(), "local[2]", new PrintWriter(new StringWriter()))
+        .execute()).isInstanceOf(ConfigException.class).hasMessageContaining("already holds a completed run")
+        .hasMessageNotContaining("--resume");
     assertThat(listing(resumed)).isEqualTo(before);
   }
 
