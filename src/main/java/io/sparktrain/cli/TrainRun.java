@@ -1,28 +1,20 @@
 package io.sparktrain.cli;
 
 import io.sparktrain.augment.AugmentPipeline;
-import io.sparktrain.config.ConfigException;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
-import io.sparktrain.config.ResumeCheck;
 import io.sparktrain.data.DataException;
 import io.sparktrain.data.DataLoader;
 import io.sparktrain.data.ExportFolder;
 import io.sparktrain.data.Splits;
 import io.sparktrain.data.StorageException;
-import io.sparktrain.publish.Provenance;
 import io.sparktrain.publish.RunDirectory;
 import io.sparktrain.report.HtmlReport;
-import io.sparktrain.report.Json;
 import io.sparktrain.report.LrFindFiles;
 import io.sparktrain.report.MetricsLog;
 import io.sparktrain.report.ReportFiles;
-import io.sparktrain.report.Summary;
-import io.sparktrain.report.schema.MetricsLine;
-import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.report.schema.SummaryFile;
 import io.sparktrain.train.DivergedException;
-import io.sparktrain.train.FaultLog;
 import io.sparktrain.train.Interruption;
 import io.sparktrain.train.RunCheckpoints;
 import io.sparktrain.train.SparkSessions;
@@ -31,14 +23,10 @@ import io.sparktrain.train.Trainer;
 import io.sparktrain.train.TrainingEvents;
 import io.sparktrain.train.TrainingState;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.util.ModelSerializer;
@@ -103,9 +91,6 @@ public final class TrainRun {
     return this;
   }
 
-  /** Where a run begins: a new one, or a checkpoint of the run in the folder (none: from the start). */
-  private record Begin(boolean resumed, Optional<RunCheckpoints.Checkpoint> checkpoint) {}
-
   public Result execute() {
     String startedAt = Instant.now().toString();
     long t0 = System.nanoTime();
@@ -113,14 +98,21 @@ public final class TrainRun {
     JavaSparkContext sc = ctx.sc();
     String uri = ctx.outputUri();
     RunDirectory dir = RunDirectory.of(uri, sc.hadoopConfiguration());
-    Result done = finishedRun(dir, uri);
-    if (done != null) {
-      return done;
+    RunStart start = RunStart.of(dir, uri, job, resume, this::say);
+    if (start instanceof RunStart.Done done) {
+      SummaryFile.Test test = done.summary().test();
+      double accuracy = test.accuracy() == null ? Double.NaN : test.accuracy();
+      ctx.printf("resume: %s already holds a completed run (test accuracy %.4f); nothing to do%n", uri, accuracy);
+      return new Result(dir.uri(), accuracy, (int) test.examples(), null);
     }
-    Begin begin = begin(dir, uri);
-    RunDirectory run = begin.resumed() ? dir : RunDirectory.create(uri, sc.hadoopConfiguration());
-    if (begin.resumed()) {
+    Optional<RunCheckpoints.Checkpoint> checkpoint = start instanceof RunStart.Resumed r ? r.checkpoint()
+        : Optional.empty();
+    RunDirectory run = start instanceof RunStart.Resumed ? dir : RunDirectory.create(uri, sc.hadoopConfiguration());
+    if (start instanceof RunStart.Resumed) {
       run.removeTemporaries();
+      ctx.printf("%s%n", checkpoint.map(c -> "resume: from " + c.entry().file() + " (" + c.state().position() + ", "
+          + c.state().epochs().size() + " epochs completed)")
+          .orElse("resume: no complete checkpoint in " + run.uri() + "; training again from epoch 1"));
     }
     if (signals) {
       Signals.install(interruption, sc, System.err);
@@ -128,8 +120,9 @@ public final class TrainRun {
     run.write("config.resolved.conf", ConfigLoader.renderRedacted(job.resolved()));
     ctx.printf("sparktrain %s: master %s, %d workers, run directory %s%n", job.name(), sc.master(),
         sc.defaultParallelism(), run.uri());
+    RunSummaries summaries = new RunSummaries(run, job, startedAt);
     try {
-      return train(ctx, run, begin, startedAt, t0);
+      return train(ctx, run, start instanceof RunStart.Resumed, checkpoint, summaries, t0);
     } catch (RunInterrupted | DivergedException | StorageException e) {
       throw e;
     } catch (Exception e) {
@@ -138,25 +131,59 @@ public final class TrainRun {
       if (!interruption.requested()) {
         throw e;
       }
-      writeInterrupted(run, startedAt, interruption.reason(), null,
+      summaries.interrupted(interruption.reason(), null,
           new RunCheckpoints(run, job.checkpoint().keep(), this::warn, () -> 0));
-      awaitCancelledTasks(sc);
-      throw new RunInterrupted(interruption.reason(), "stopped by " + interruption.reason() + " before training "
-          + "began in " + run.uri() + "; continue with `sparktrain train --resume " + run.uri() + " --config JOB`");
+      throw stopped(sc, interruption.reason(), "stopped by " + interruption.reason() + " before training began in "
+          + run.uri(), run);
     }
   }
 
   /** Loads the data and trains, new or from the checkpoint, then writes the run's files. */
-  private Result train(RunContext ctx, RunDirectory run, Begin begin, String startedAt, long t0) {
-    JavaSparkContext sc = ctx.sc();
-    TrainingState from = begin.checkpoint().map(RunCheckpoints.Checkpoint::state).orElse(null);
-    if (begin.resumed()) {
-      ctx.printf("%s%n", from == null ? "resume: no complete checkpoint in " + run.uri() + "; training again from epoch 1"
-          : "resume: from " + begin.checkpoint().get().entry().file() + " (" + from.position() + ", "
-              + from.epochs().size() + " epochs completed)");
-    }
-
+  private Result train(RunContext ctx, RunDirectory run, boolean resumed, Optional<RunCheckpoints.Checkpoint> from,
+      RunSummaries summaries, long t0) {
+    TrainingState state = from.map(RunCheckpoints.Checkpoint::state).orElse(null);
     long t1 = System.nanoTime();
+    Splits data = load(ctx, run, state);
+    JobConfig named = job.withData(job.data().withClassNames(data.classNames()));
+    double loadSeconds = (System.nanoTime() - t1) / 1e9;
+    ctx.printf("data: %d train, %d validation, %d test examples of %s (%.1f s)%n", data.trainCount(),
+        data.validationCount(), data.testCount(), data.shape(), loadSeconds);
+    AugmentPipeline pipeline = augmentation(ctx, run, named, data, state);
+    ExportFolder export = exportFolder(ctx, run);
+    MetricsLog metrics = metrics(run, resumed, from);
+    RunCheckpoints checkpoints = new RunCheckpoints(run, named.checkpoint().keep(), this::warn, () -> {
+      if (export != null) {
+        export.touch();
+      }
+      return metrics.flush();
+    });
+    Trainer.Approach approach = export == null ? new Trainer.Direct()
+        : new Trainer.Export(export.create().uri(), () -> export.delete(this::warn));
+    RunEvents events = new RunEvents(metrics, new ConsoleProgress(out, System.console() != null,
+        named.train().epochs()), listeners);
+    TrainedModel model = fit(ctx, new Trainer(ctx.sc(), named, uiUrl), new Trainer.Run(data, pipeline, approach, state,
+        checkpoints, events, interruption), metrics, checkpoints, summaries);
+    metrics.flush();
+    run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
+    checkpoints.keepNewestOnly();
+    if (model.health().lrFind() != null) {
+      LrFindFiles.write(run, model.health().lrFind());
+    }
+    summaries.completed(ctx, named, data, model, loadSeconds, t0, checkpoints);
+    if (data.shape().image()) {
+      byte[] png = Misclassified.grid(model.network(), data, named.data());
+      if (png != null) {
+        run.write(ReportFiles.MISCLASSIFIED, stream -> stream.write(png));
+      }
+    }
+    run.write(HtmlReport.FILE, HtmlReport.render(ReportFiles.read(run.uri(), ctx.sc().hadoopConfiguration())));
+    ctx.printf("report: %s%n", run.resolve(HtmlReport.FILE));
+    data.unpersist();
+    return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
+  }
+
+  /** The job's data; a resumed run's must be the data its checkpoint was trained on. */
+  private Splits load(RunContext ctx, RunDirectory run, TrainingState from) {
     Splits data = ctx.load(run.resolve(RunContext.REJECTED), from == null ? DataLoader.Fixed.NONE
         : new DataLoader.Fixed(from.facts().partitions(), from.facts().scaler()));
     if (from != null && !data.identity().equals(from.facts().split())) {
@@ -164,10 +191,12 @@ public final class TrainRun {
           + " started with: its splits held " + from.facts().split().describe() + ", now "
           + data.identity().describe() + "; resume with the same data, or train into a new folder");
     }
-    JobConfig named = job.withData(job.data().withClassNames(data.classNames()));
-    double loadSeconds = (System.nanoTime() - t1) / 1e9;
-    ctx.printf("data: %d train, %d validation, %d test examples of %s (%.1f s)%n", data.trainCount(),
-        data.validationCount(), data.testCount(), data.shape(), loadSeconds);
+    return data;
+  }
+
+  /** The augmentation pipeline (a resumed run's with its recorded deviations), described and previewed. */
+  private AugmentPipeline augmentation(RunContext ctx, RunDirectory run, JobConfig named, Splits data,
+      TrainingState from) {
     AugmentPipeline pipeline = from == null ? Trainer.augmentPipeline(named, data)
         : Trainer.augmentPipeline(named, data, from.facts().featureStd());
     if (!pipeline.isEmpty()) {
@@ -177,129 +206,41 @@ public final class TrainRun {
         run.write(ReportFiles.AUGMENTATION, stream -> stream.write(png));
       }
     }
-    ExportFolder export = exportFolder(ctx, run);
-    MetricsLog metrics = metrics(run, begin);
-    ConsoleProgress console = new ConsoleProgress(out, System.console() != null, named.train().epochs());
-    RunEvents events = new RunEvents(metrics, console, listeners);
-    RunCheckpoints checkpoints = new RunCheckpoints(run, named.checkpoint().keep(), this::warn, () -> {
-      if (export != null) {
-        export.touch();
-      }
-      return metrics.flush();
-    });
-    Trainer.Approach approach = export == null ? new Trainer.Direct()
-        : new Trainer.Export(export.create().uri(), () -> export.delete(this::warn));
-    TrainedModel model;
+    return pipeline;
+  }
+
+  /** Trains; a signal or a divergence leaves its summary.json before the run ends. */
+  private TrainedModel fit(RunContext ctx, Trainer trainer, Trainer.Run plan, MetricsLog metrics,
+      RunCheckpoints checkpoints, RunSummaries summaries) {
     try {
-      model = new Trainer(sc, named, uiUrl).train(new Trainer.Run(data, pipeline, approach, from, checkpoints, events,
-          interruption));
+      return trainer.train(plan);
     } catch (Interruption.Interrupted e) {
       flushQuietly(metrics);
-      writeInterrupted(run, startedAt, e.reason(), e.state(), checkpoints);
-      awaitCancelledTasks(sc);
-      throw new RunInterrupted(e.reason(), "training stopped by " + e.reason() + " at " + e.state().position()
-          + " of " + run.uri() + "; the state is checkpointed: continue with `sparktrain train --resume " + run.uri()
-          + " --config JOB`");
+      summaries.interrupted(e.reason(), e.state(), checkpoints);
+      throw stopped(ctx.sc(), e.reason(), "training stopped by " + e.reason() + " at " + e.state().position()
+          + " of " + summaries.run().uri() + "; the state is checkpointed", summaries.run());
     } catch (DivergedException e) {
       flushQuietly(metrics);
-      writeDiverged(run, startedAt, e);
+      summaries.diverged(e);
       throw e;
     }
-    metrics.flush();
-    run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
-    checkpoints.keepNewestOnly();
-    if (model.health().lrFind() != null) {
-      LrFindFiles.write(run, model.health().lrFind());
-    }
-    writeSummary(ctx, run, named, data, model, loadSeconds, startedAt, t0, checkpoints);
-    if (data.shape().image()) {
-      byte[] png = Misclassified.grid(model.network(), data, named.data());
-      if (png != null) {
-        run.write(ReportFiles.MISCLASSIFIED, stream -> stream.write(png));
-      }
-    }
-    run.write(HtmlReport.FILE, HtmlReport.render(ReportFiles.read(run.uri(), sc.hadoopConfiguration())));
-    ctx.printf("report: %s%n", run.resolve(HtmlReport.FILE));
-    data.unpersist();
-    return new Result(run.uri(), model.test().accuracy(), model.test().getNumRowCounter(), model);
   }
 
-  /**
-   * A folder whose summary says the run is over: with --resume, completed is an answer (nothing to do)
-   * and diverged a failure that resuming would repeat. Null when there is something to do.
-   */
-  private Result finishedRun(RunDirectory dir, String uri) {
-    if (!resume || !dir.exists(Summary.FILE)) {
-      return null;
-    }
-    SummaryFile summary = RunJson.summary(dir.read(Summary.FILE), dir.resolve(Summary.FILE));
-    if (summary.status() == SummaryFile.Status.COMPLETED) {
-      double accuracy = summary.test().accuracy() == null ? Double.NaN : summary.test().accuracy();
-      ctxPrint("resume: %s already holds a completed run (test accuracy %.4f); nothing to do%n", uri, accuracy);
-      return new Result(dir.uri(), accuracy, (int) summary.test().examples(), null);
-    }
-    if (summary.status() == SummaryFile.Status.DIVERGED) {
-      throw new DivergedException("the run in " + uri + " diverged (" + summary.message()
-          + "); resuming it would diverge again: change the job and train into a new folder", null);
-    }
-    return null;
+  /** The failure a signal ends the run with, once the cancelled tasks are done. */
+  private static RunInterrupted stopped(JavaSparkContext sc, String reason, String what, RunDirectory run) {
+    awaitCancelledTasks(sc);
+    return new RunInterrupted(reason, what + "; continue with `sparktrain train --resume " + run.uri()
+        + " --config JOB`");
   }
 
-  private void ctxPrint(String format, Object... args) {
-    out.printf(Locale.ROOT, format, args);
-    out.flush();
-  }
-
-  /** Decides whether this is a new run or a resumed one, and from which checkpoint. */
-  private Begin begin(RunDirectory dir, String uri) {
-    String found;
-    try {
-      found = dir.runFile();
-    } catch (IOException e) {
-      throw StorageException.reading(dir.uri(), e);
-    }
-    if (!resume && found != null && dir.exists(Summary.FILE)) {
-      SummaryFile done = RunJson.summary(dir.read(Summary.FILE), dir.resolve(Summary.FILE));
-      if (done.status() == SummaryFile.Status.COMPLETED) {
-        throw new ConfigException("--output", uri + " already holds a completed run (test accuracy "
-            + done.test().accuracy() + "); choose a new folder, so nothing is overwritten");
-      }
-    }
-    if (!resume || found == null) {
-      if (resume) {
-        out.println("resume: " + uri + " holds no run yet; starting a new one there");
-      }
-      return new Begin(false, Optional.empty());
-    }
-    if (dir.exists("config.resolved.conf")) {
-      ResumeCheck.check(dir.read("config.resolved.conf"), job, uri);
-    }
-    return new Begin(true, new RunCheckpoints(dir, job.checkpoint().keep(), this::warn, () -> 0).load());
-  }
-
-  private MetricsLog metrics(RunDirectory run, Begin begin) {
-    if (!begin.resumed() || !run.exists(MetricsLog.FILE)) {
+  private MetricsLog metrics(RunDirectory run, boolean resumed, Optional<RunCheckpoints.Checkpoint> from) {
+    if (!resumed || !run.exists(MetricsLog.FILE)) {
       return new MetricsLog(run);
     }
     List<String> previous = run.read(MetricsLog.FILE).lines().filter(l -> !l.isBlank()).toList();
-    long kept = begin.checkpoint().map(c -> c.entry().metricsLines()).orElse(0L);
-    int lostRounds = 0;
-    double lostSeconds = 0;
-    for (String line : previous.subList((int) Math.min(kept, previous.size()), previous.size())) {
-      MetricsLine m = RunJson.line(line);
-      if (m instanceof MetricsLine.Round r) {
-        lostRounds++;
-        lostSeconds += r.seconds() == null ? 0 : r.seconds();
-      } else if (m instanceof MetricsLine.Epoch e && e.validationSeconds() != null) {
-        lostSeconds += e.validationSeconds();
-      }
-    }
-    TrainingState.Position at = begin.checkpoint().map(c -> c.state().position())
-        .orElse(new TrainingState.Position(1, 0));
-    MetricsLine.Resume resumed = new MetricsLine.Resume(at.epoch(), at.round(),
-        begin.checkpoint().map(c -> c.entry().file()).orElse(null), lostRounds, Json.num(lostSeconds),
-        Instant.now().toString());
-    return MetricsLog.continuing(run, previous, kept, resumed);
+    TrainingState.Position at = from.map(c -> c.state().position()).orElse(new TrainingState.Position(1, 0));
+    return MetricsLog.continuing(run, previous, from.map(c -> c.entry().metricsLines()).orElse(0L), at.epoch(),
+        at.round(), from.map(c -> c.entry().file()).orElse(null));
   }
 
   /**
@@ -331,57 +272,6 @@ public final class TrainRun {
     return ExportFolder.at(dir, conf);
   }
 
-  private void writeSummary(RunContext ctx, RunDirectory run, JobConfig named, Splits data, TrainedModel model,
-      double loadSeconds, String startedAt, long t0, RunCheckpoints checkpoints) {
-    JavaSparkContext sc = ctx.sc();
-    Map<String, Object> timings = new LinkedHashMap<>();
-    timings.put("loadSeconds", loadSeconds);
-    timings.put("trainSeconds", model.trainSeconds());
-    timings.put("testSeconds", model.testSeconds());
-    timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
-    Map<String, Object> sparkInfo = new LinkedHashMap<>();
-    sparkInfo.put("master", sc.master());
-    sparkInfo.put("defaultParallelism", sc.defaultParallelism());
-    // Block managers, less the driver's own outside local mode.
-    int blockManagers = sc.sc().getExecutorMemoryStatus().size();
-    sparkInfo.put("executors", sc.isLocal() ? 1 : Math.max(0, blockManagers - 1));
-    sparkInfo.put("applicationId", sc.sc().applicationId());
-    sparkInfo.put("taskCpus", sc.getConf().get("spark.task.cpus", "1"));
-    Summary.Context context = new Summary.Context(named, data, model, timings, sparkInfo,
-        Provenance.versions(ctx.spark().version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
-    run.write(Summary.FILE, Json.pretty(Summary.build(context).withReliability(reliability(run, model.state(),
-        checkpoints))));
-  }
-
-  /** Checkpoints, resumes and what the cluster lost, over every attempt at the run. */
-  private SummaryFile.Reliability reliability(RunDirectory run, TrainingState state, RunCheckpoints checkpoints) {
-    List<MetricsLine.Resume> resumes = RunJson.metrics(run.read(MetricsLog.FILE), run.resolve(MetricsLog.FILE))
-        .stream().filter(MetricsLine.Resume.class::isInstance).map(MetricsLine.Resume.class::cast).toList();
-    FaultLog.Faults f = state.totals().faults();
-    List<SummaryFile.ExecutorLost> lost = f.executorsLost().stream()
-        .map(e -> new SummaryFile.ExecutorLost(e.executorId(), e.reason(), e.time())).toList();
-    return new SummaryFile.Reliability(resumes, new SummaryFile.Faults(lost, f.failedTasks(),
-        Json.num(f.lostTaskSeconds())), new SummaryFile.Checkpoints(job.checkpoint().everyRounds(),
-        job.checkpoint().keep(), checkpoints.saved(), Json.num(checkpoints.saveSeconds())));
-  }
-
-  private void writeDiverged(RunDirectory run, String startedAt, DivergedException e) {
-    run.write(Summary.FILE, Json.pretty(Summary.diverged(job.name(), e.getMessage(), startedAt,
-        Instant.now().toString(), e.health())));
-  }
-
-  /** summary.json of a run a signal stopped: where it stood, and the checkpoint to continue from. */
-  private void writeInterrupted(RunDirectory run, String startedAt, String reason, TrainingState state,
-      RunCheckpoints checkpoints) {
-    SummaryFile.Reached reached = state == null ? new SummaryFile.Reached(1, 0, 0)
-        : new SummaryFile.Reached(state.position().epoch(), state.position().round(), state.epochs().size());
-    List<RunCheckpoints.Entry> entries = checkpoints.pointer().checkpoints();
-    run.write(Summary.FILE, Json.pretty(Summary.interrupted(job.name(), "stopped by " + reason
-        + "; continue with sparktrain train --resume " + run.uri(), reached,
-        entries.isEmpty() ? null : entries.get(0).file(), startedAt, Instant.now().toString(),
-        state == null ? null : Trainer.health(state, "interrupted", "stopped by " + reason, state.epochs().size()))));
-  }
-
   /**
    * Cancelling a job does not stop the tasks already running (interrupting ND4J or an HDFS write in the
    * middle is worse); they end within a round's work. Waiting for them, at most a minute, lets the JVM
@@ -406,6 +296,11 @@ public final class TrainRun {
     } catch (StorageException e) {
       warn(e.getMessage());
     }
+  }
+
+  private void say(String message) {
+    out.println(message);
+    out.flush();
   }
 
   private void warn(String message) {

@@ -4,6 +4,7 @@ import io.sparktrain.health.Diagnosis;
 import io.sparktrain.health.LayerHealth;
 import io.sparktrain.publish.RunDirectory;
 import io.sparktrain.report.schema.MetricsLine;
+import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.Recovery;
 import io.sparktrain.train.RoundMetrics;
@@ -35,17 +36,32 @@ public final class MetricsLog implements TrainingEvents {
 
   /**
    * A log that continues a resumed run's: its first {@code kept} lines (those the checkpoint it resumes
-   * from had seen), then {@code resume}.
+   * from had seen), then a {@code resume} line that says from where, and how much of the earlier
+   * attempt's work (the round and epoch lines after those) is done again.
    *
    * @param previous the lines of the earlier attempts' metrics.jsonl
+   * @param checkpoint the checkpoint's file name, null when the run starts again from epoch 1
    */
-  public static MetricsLog continuing(RunDirectory run, List<String> previous, long kept, MetricsLine.Resume resume) {
+  public static MetricsLog continuing(RunDirectory run, List<String> previous, long kept, int epoch, int round,
+      String checkpoint) {
     MetricsLog log = new MetricsLog(run);
-    for (String line : previous.subList(0, (int) Math.min(kept, previous.size()))) {
+    int keep = (int) Math.min(kept, previous.size());
+    for (String line : previous.subList(0, keep)) {
       log.lines.append(line).append('\n');
       log.lineCount++;
     }
-    log.append(resume);
+    int lostRounds = 0;
+    double lostSeconds = 0;
+    for (String line : previous.subList(keep, previous.size())) {
+      MetricsLine m = RunJson.line(line);
+      if (m instanceof MetricsLine.Round r) {
+        lostRounds++;
+        lostSeconds += r.seconds() == null ? 0 : r.seconds();
+      } else if (m instanceof MetricsLine.Epoch e && e.validationSeconds() != null) {
+        lostSeconds += e.validationSeconds();
+      }
+    }
+    log.append(new MetricsLine.Resume(epoch, round, checkpoint, lostRounds, Json.num(lostSeconds), now()));
     return log;
   }
 
@@ -115,11 +131,6 @@ public final class MetricsLog implements TrainingEvents {
     run.write(FILE, lines.toString());
     dirty = false;
     lastFlush = System.nanoTime();
-    return lineCount;
-  }
-
-  /** Lines written so far. */
-  public synchronized long lineCount() {
     return lineCount;
   }
 

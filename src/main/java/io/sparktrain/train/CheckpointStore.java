@@ -1,9 +1,8 @@
 package io.sparktrain.train;
 
-import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 
-/** Where training states are kept between runs (the run directory's {@code checkpoints/}). */
+/** Where the loop keeps training states (the run directory's {@code checkpoints/}: {@link RunCheckpoints}). */
 public interface CheckpointStore {
   /**
    * Saves {@code state}; when this returns, the checkpoint is complete and the newest one. Throws
@@ -13,7 +12,4 @@ public interface CheckpointStore {
    * @param conf the network's configuration (saved with the weights, so the checkpoint is a loadable model)
    */
   void save(TrainingState state, MultiLayerConfiguration conf);
-
-  /** The newest complete checkpoint whose SHA-256 matches, if any. */
-  Optional<TrainingState> latest();
 }

@@ -129,11 +129,6 @@ public final class RunCheckpoints implements CheckpointStore {
     }
   }
 
-  @Override
-  public Optional<TrainingState> latest() {
-    return load().map(Checkpoint::state);
-  }
-
   /** The newest checkpoint that verifies. */
   public Optional<Checkpoint> load() {
     for (Entry e : pointer().checkpoints()) {

@@ -5,24 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparktrain.config.CheckpointConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.junit.jupiter.api.Test;
 
 /** The checkpoint policy on synthetic states: when it saves, without a network or Spark. */
 class CheckpointerTest {
   private final List<String> saved = new ArrayList<>();
-  private final CheckpointStore store = new CheckpointStore() {
-    @Override
-    public void save(TrainingState state, MultiLayerConfiguration conf) {
-      saved.add(state.position().toString());
-    }
-
-    @Override
-    public Optional<TrainingState> latest() {
-      return Optional.empty();
-    }
-  };
+  private final CheckpointStore store = (state, conf) -> saved.add(state.position().toString());
 
   static TrainingState at(int epoch, int round, long rounds) {
     return TrainingStates.sample().withPosition(new TrainingState.Position(epoch, round))
