@@ -69,7 +69,7 @@ final class RunContext {
 
   /** Loads, splits and scales the job's data; rejected records go under {@code quarantine}. */
   Splits load(String quarantine, DataLoader.Fixed fixed) {
-    Splits data = DataLoader.load(spark, job.data(), job.seed(), quarantine, fixed);
+    Splits data = DataLoader.load(spark, job.data(), job.data().seed(), quarantine, fixed);
     printRejected(data);
     return data;
   }

@@ -141,6 +141,16 @@ final class ConfigReader {
     return List.copyOf(values);
   }
 
+  /** The items of a list of any values. */
+  List<ConfigValue> list(String path) {
+    require(path);
+    try {
+      return List.copyOf(config.getList(path));
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new ConfigException(key(path), "expected a list like [1, 2], found " + config.getValue(path).render());
+    }
+  }
+
   List<ConfigReader> objectList(String path) {
     require(path);
     List<ConfigReader> out = new ArrayList<>();

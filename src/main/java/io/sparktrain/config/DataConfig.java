@@ -10,6 +10,8 @@ import java.util.List;
  * @param trainLabels idx only: the labels file for {@code train}
  * @param test test data URI, or empty to hold out {@code testFraction} of {@code train}
  * @param testLabels idx only: the labels file for {@code test}
+ * @param seed the seed of the splits ({@code data.seed}: the job's seed unless set, so that a search's
+ *     trials, each with its own seed, share one split)
  */
 public record DataConfig(
     String format,
@@ -28,7 +30,8 @@ public record DataConfig(
     double maxRejectedFraction,
     CsvOptions csv,
     ParquetOptions parquet,
-    ImageOptions images) {
+    ImageOptions images,
+    long seed) {
 
   public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images");
   public static final List<String> NORMALIZATIONS = List.of("scale", "standardize", "none");
@@ -62,7 +65,7 @@ public record DataConfig(
   /** This config with the class names found in the data (image folders name their classes). */
   public DataConfig withClassNames(List<String> names) {
     return new DataConfig(format, train, trainLabels, test, testLabels, validationFraction, testFraction, numClasses,
-        names, normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images);
+        names, normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images, seed);
   }
 
   public boolean hasTestSet() {

@@ -101,6 +101,16 @@ public final class RunDirectory {
     }
   }
 
+  /** The bytes of {@code name} in the run directory. */
+  public byte[] readBytes(String name) {
+    Path p = new Path(root, name);
+    try (java.io.InputStream in = fs.open(p)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw StorageException.reading(p, e);
+    }
+  }
+
   /** The text of {@code name} in the run directory. */
   public String read(String name) {
     Path p = new Path(root, name);

@@ -43,7 +43,7 @@ public final class Charts {
     return svg(chart);
   }
 
-  static String svg(XYChart chart) {
+  public static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsFormat.SVG);

@@ -1,0 +1,165 @@
+package io.sparktrain.cli;
+
+import com.typesafe.config.Config;
+import io.sparktrain.augment.AugmentPipeline;
+import io.sparktrain.config.ConfigException;
+import io.sparktrain.config.ConfigLoader;
+import io.sparktrain.config.JobConfig;
+import io.sparktrain.config.SearchSpace;
+import io.sparktrain.config.TuneConfig;
+import io.sparktrain.data.DataLoader;
+import io.sparktrain.data.Example;
+import io.sparktrain.data.Splits;
+import io.sparktrain.publish.RunDirectory;
+import io.sparktrain.tune.ExecutorTrials;
+import io.sparktrain.tune.Search;
+import io.sparktrain.tune.TrialData;
+import io.sparktrain.tune.TrialRecord;
+import io.sparktrain.tune.TrialTask;
+import io.sparktrain.tune.TrialTrainer;
+import io.sparktrain.tune.TrialsCsv;
+import io.sparktrain.tune.TuneReport;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code sparktrain tune}: loads the job's data once, searches the space with ASHA on the executors, and
+ * writes trials.csv, curves.csv, best.conf and tune.html to the search folder.
+ */
+public final class TuneRun {
+  public static final String BEST = "best.conf";
+
+  private final Config jobTree;
+  private final JobConfig job;
+  private final SearchSpace space;
+  private final String spaceText;
+  private final String output;
+  private final String master;
+  private final boolean resume;
+  private final PrintWriter out;
+
+  public TuneRun(Config jobTree, JobConfig job, SearchSpace space, String spaceText, String output, String master,
+      boolean resume, PrintWriter out) {
+    this.jobTree = jobTree;
+    this.job = job;
+    this.space = space;
+    this.spaceText = spaceText;
+    this.output = output;
+    this.master = master;
+    this.resume = resume;
+    this.out = out;
+  }
+
+  /** What the search found. */
+  public record Outcome(List<TrialRecord> trials, Optional<TrialRecord> best, Double bestTestAccuracy, String dir) {}
+
+  public Outcome execute() {
+    RunContext ctx = RunContext.start(job, output == null || output.isBlank() ? null : output, master, out);
+    String uri = output == null || output.isBlank() ? ctx.outputUri().replace("runs/", "runs/tune-") : output;
+    String jobText = ConfigLoader.renderJob(jobTree);
+    RunDirectory dir = folder(uri, ctx, jobText);
+    Splits data = ctx.load(dir.resolve(RunContext.REJECTED), DataLoader.Fixed.NONE);
+    TuneConfig tune = space.tune();
+    int width = data.shape().size();
+    double[] std = AugmentPipeline.needsFeatureStd(job.augment()) ? AugmentPipeline.featureStd(data.train(), width)
+        : null;
+    List<Example> train = data.train().collect();
+    List<Example> validation = data.validation().collect();
+    if (validation.isEmpty()) {
+      throw new ConfigException("data.validationFraction", "gives no validation examples; a search compares trials "
+          + "on the validation split, so it needs some");
+    }
+    TrialData trialData = new TrialData(train, validation, data.shape(), job.data().numClasses(), data.classNames(),
+        std);
+    int parallelism = tune.parallelism() > 0 ? tune.parallelism() : ctx.sc().defaultParallelism();
+    ctx.printf("tune: %d training and %d validation examples, broadcast to the executors; %d dimensions from %s%n",
+        train.size(), validation.size(), space.dimensions().size(), space.origin());
+    long t0 = System.nanoTime();
+    Search search = new Search(space, jobTree, job.seed(), dir, new ExecutorTrials(ctx.sc(), trialData, tune.retries()),
+        out);
+    List<TrialTask> pending = resume && dir.exists(TrialsCsv.TRIALS) ? search.resume() : List.of();
+    List<TrialRecord> trials = search.run(pending, parallelism);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Optional<TrialRecord> best = Search.best(trials, tune.metric());
+    Double testAccuracy = null;
+    if (best.isPresent()) {
+      TrialRecord b = best.get();
+      List<Example> test = data.test().collect();
+      if (!test.isEmpty()) {
+        testAccuracy = TrialTrainer.evaluate(dir.readBytes(Search.checkpointName(b.number(), b.epochs())), test,
+            job.data().numClasses())[1];
+      }
+      dir.write(BEST, bestConf(b, testAccuracy));
+    }
+    dir.write(TuneReport.FILE, TuneReport.render(new TuneReport.Facts(job.name(), search.sampler().name(),
+        search.asha().rungs(), tune.eta(), tune.metric(), tune.trials(), tune.maxEpochs(), seconds, testAccuracy,
+        dir.resolve(BEST)), space.dimensions(), trials, search.curves()));
+    long failed = trials.stream().filter(t -> t.status() == TrialRecord.Status.FAILED).count();
+    int epochs = trials.stream().mapToInt(TrialRecord::epochs).sum();
+    ctx.printf("tune: %d trials (%d failed), %d epochs trained (the full budget of each would be %d), %.0f s%n",
+        trials.size(), failed, epochs, trials.size() * tune.maxEpochs(), seconds);
+    if (best.isPresent()) {
+      TrialRecord b = best.get();
+      ctx.printf("best: trial %d, %s %.4f after %d epochs%s: %s%n", b.number(), tune.metric().key(), b.metric(),
+          b.epochs(), testAccuracy == null ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", testAccuracy),
+          describe(b));
+      String local = dir.resolve(BEST).startsWith("file:") ? dir.resolve(BEST).substring("file:".length())
+          : dir.resolve(BEST);
+      ctx.printf("job: %s (train it: bin/sparktrain train --config %s)%n", dir.resolve(BEST), local);
+    } else {
+      ctx.printf("tune: no trial finished; their reasons are in %s%n", dir.resolve(TrialsCsv.TRIALS));
+    }
+    ctx.printf("report: %s%n", dir.resolve(TuneReport.FILE));
+    data.unpersist();
+    return new Outcome(trials, best, testAccuracy, dir.uri());
+  }
+
+  private RunDirectory folder(String uri, RunContext ctx, String jobText) {
+    RunDirectory dir = RunDirectory.of(uri, ctx.sc().hadoopConfiguration());
+    if (resume) {
+      if (!dir.exists(TrialsCsv.TRIALS)) {
+        throw new ConfigException("--resume", uri + " holds no search (no " + TrialsCsv.TRIALS + "); run tune "
+            + "without --resume to start one there");
+      }
+      Search.checkSame(dir, jobText, spaceText);
+      return dir;
+    }
+    if (dir.exists(TrialsCsv.TRIALS)) {
+      throw new ConfigException("--output", uri + " already holds a search (" + TrialsCsv.TRIALS + "); continue it "
+          + "with --resume, or choose a new folder so nothing is overwritten");
+    }
+    RunDirectory created = RunDirectory.create(uri, ctx.sc().hadoopConfiguration());
+    created.write(Search.JOB, jobText);
+    created.write(Search.SPACE, spaceText);
+    return created;
+  }
+
+  private String bestConf(TrialRecord b, Double testAccuracy) {
+    // Trials train on one executor each: train.workers = 1 trains best.conf the same way (more workers
+    // average their parameters, which takes more epochs or a higher rate to reach the same accuracy).
+    Config best = space.trialJob(jobTree, b.values(), b.seed(), space.tune().maxEpochs())
+        .withValue("train.workers", com.typesafe.config.ConfigValueFactory.fromAnyRef(1));
+    StringBuilder h = new StringBuilder();
+    h.append("# The best trial of the search in this folder: trial ").append(b.number()).append(", ")
+        .append(space.tune().metric().key()).append(String.format(Locale.ROOT, " %.4f after %d epochs", b.metric(),
+            b.epochs()));
+    if (testAccuracy != null) {
+      h.append(String.format(Locale.ROOT, ", test accuracy %.4f", testAccuracy));
+    }
+    h.append(".\n# The job it was given, with the trial's values inlined:\n");
+    b.values().forEach((k, v) -> h.append("#   ").append(k).append(" = ").append(SearchSpace.render(v)).append('\n'));
+    h.append("# Its trials trained on one executor each, so train.workers = 1 trains it the same way; with more\n"
+        + "# workers, parameter averaging needs more epochs or a higher rate for the same accuracy.\n");
+    h.append("# Train it with: bin/sparktrain train --config best.conf\n");
+    return h + ConfigLoader.renderJob(best) + "\n";
+  }
+
+  private static String describe(TrialRecord b) {
+    StringBuilder s = new StringBuilder();
+    b.values().forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(" = ")
+        .append(v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : SearchSpace.render(v)));
+    return s.toString();
+  }
+}

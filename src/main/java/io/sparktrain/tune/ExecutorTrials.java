@@ -1,0 +1,77 @@
+package io.sparktrain.tune;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * {@code tune.placement = executor}: every task of a search is a Spark job of one task, so Spark's
+ * scheduler puts it on whichever executor has a free slot and P concurrent trials use P slots (as
+ * Hyperopt's SparkTrials spreads trials). The data travel once, as a broadcast. A job that fails because
+ * its executor was lost is run again, up to {@code tune.retries} times; any other failure is the trial's.
+ */
+public final class ExecutorTrials implements TrialRunner {
+  private final JavaSparkContext sc;
+  private final Broadcast<TrialData> data;
+  private final int retries;
+
+  public ExecutorTrials(JavaSparkContext sc, TrialData data, int retries) {
+    this.sc = sc;
+    this.data = sc.broadcast(data);
+    this.retries = retries;
+  }
+
+  @Override
+  public TrialResult run(TrialTask task) {
+    String what = String.format(Locale.ROOT, "trial %d: epochs %d-%d", task.number(), task.fromEpochs() + 1,
+        task.toEpochs());
+    for (int attempt = 1; ; attempt++) {
+      sc.setJobGroup("sparktrain-trial-" + task.number(), what, true);
+      try {
+        Broadcast<TrialData> d = data;
+        List<TrialResult> out = sc.parallelize(List.of(task), 1).map(t -> TrialTrainer.run(t, d.value())).collect();
+        return out.get(0).withAttempts(attempt);
+      } catch (RuntimeException e) {
+        String reason = reason(e);
+        if (executorLost(e) && attempt <= retries) {
+          synchronized (System.out) {
+            System.out.printf(Locale.ROOT, "tune: trial %d lost its executor (%s); running it again%n", task.number(),
+                reason);
+            System.out.flush();
+          }
+          continue;
+        }
+        return new TrialResult(task.number(), task.fromEpochs(), List.of(), null,
+            (executorLost(e) ? "executor lost " + attempt + " times: " : "the Spark job failed: ") + reason, "",
+            "", 0, attempt);
+      } finally {
+        sc.clearJobGroup();
+      }
+    }
+  }
+
+  /** Whether Spark failed the job because the executor running it went away (killed, out of memory, node lost). */
+  static boolean executorLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("ExecutorLostFailure") || m.contains("executor lost") || m.contains("Executor heartbeat timed out")
+          || m.contains("Remote RPC client disassociated")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Spark's failure message cut to its first line, without "Job aborted due to stage failure:". */
+  static String reason(Throwable e) {
+    Throwable root = e instanceof SparkException || e.getCause() == null ? e : e.getCause();
+    String m = String.valueOf(root.getMessage());
+    int nl = m.indexOf('\n');
+    if (nl > 0) {
+      m = m.substring(0, nl);
+    }
+    return m.replace("Job aborted due to stage failure: ", "").trim();
+  }
+}
