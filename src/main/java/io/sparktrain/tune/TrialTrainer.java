@@ -36,7 +36,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * task asks for, each a seeded shuffle of the broadcast training split in minibatches of
  * {@code train.batchSizePerWorker}, augmented as {@code augment.ops} says, at the rate of
  * {@code train.schedule} over the trial's whole budget, then scored on the validation split. The
- * job's early stopping can end a trial before its rung. A trial's checkpoint is a DL4J model zip with
+ * job's early stopping can end a trial before its rung. A trial has diverged when a minibatch's loss is
+ * NaN or infinite, or when an epoch's mean training loss is above {@code train.guard.spikeFactor} times
+ * ln(classes), the loss of a network that guesses uniformly: a network that learns is never there for a
+ * whole epoch. A trial's checkpoint is a DL4J model zip with
  * its updater state (plain DL4J's {@code ModelSerializer.restoreMultiLayerNetwork} loads it) plus
  * {@code sparktrain-trial.json}: the epochs trained and the schedule's and early stopping's state, so a
  * promoted trial goes on exactly where it paused.
@@ -116,6 +119,13 @@ public final class TrialTrainer {
         lossSum += loss;
       }
       double trainSeconds = (System.nanoTime() - e0) / 1e9;
+      double limit = job.train().guard().spikeFactor() * Math.log(data.numClasses());
+      if (lossSum / batches > limit) {
+        return failed(task, curve, String.format(java.util.Locale.ROOT,
+            "diverged: the mean training loss of epoch %d was %.4g, above %.3g (train.guard.spikeFactor x the loss of "
+                + "a network that guesses uniformly), at learning rate %.3g", epoch, lossSum / batches, limit, lr),
+            executor, t0);
+      }
       double[] val = evaluate(net, data.validation(), data.numClasses());
       curve.add(new TrialsCsv.Epoch(task.number(), epoch, lossSum / batches, val[0], val[1], lr,
           (System.nanoTime() - e0) / 1e9));
