@@ -94,7 +94,7 @@ public final class TuneRun {
       dir.write(BEST, bestConf(b, testAccuracy));
     }
     dir.write(TuneReport.FILE, TuneReport.render(new TuneReport.Facts(job.name(), search.sampler().name(),
-        search.asha().rungs(), tune.eta(), tune.metric(), tune.trials(), tune.maxEpochs(), seconds, testAccuracy,
+        search.asha().rungs(), tune.eta(), tune.metric(), tune.trials(), tune.maxEpochs(), testAccuracy,
         dir.resolve(BEST)), space.dimensions(), trials, search.curves()));
     long failed = trials.stream().filter(t -> t.status() == TrialRecord.Status.FAILED).count();
     int epochs = trials.stream().mapToInt(TrialRecord::epochs).sum();

@@ -31,7 +31,7 @@ public final class TuneReport {
 
   /** What the page shows besides the two tables. */
   public record Facts(String name, String sampler, List<Integer> rungs, int eta, TuneConfig.Metric metric,
-      int maxTrials, int maxEpochs, double seconds, Double bestTestAccuracy, String bestConf) {}
+      int maxTrials, int maxEpochs, Double bestTestAccuracy, String bestConf) {}
 
   public static String render(Facts f, List<Dimension> dims, List<TrialRecord> trials, List<TrialsCsv.Epoch> curves) {
     List<TrialRecord> sorted = new ArrayList<>(trials);
@@ -54,7 +54,8 @@ public final class TuneReport {
         .append(f.rungs()).append(" epochs, η = ").append(f.eta()).append("; ").append(epochs)
         .append(" epochs trained in all, against ").append(trials.size() * f.maxEpochs())
         .append(" had every trial trained the full ").append(f.maxEpochs()).append(String.format(Locale.ROOT,
-            "; %.0f s.</p>", f.seconds()));
+            "; %.0f s of training and validation on the executors.</p>",
+            trials.stream().mapToDouble(TrialRecord::seconds).sum()));
     if (best.isPresent()) {
       TrialRecord b = best.get();
       h.append("<h2>Best trial: ").append(b.number()).append("</h2><p>").append(Html.esc(f.metric().key()))
