@@ -59,7 +59,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     Config jobTree = ConfigLoader.parseJob(jobOptions.config, jobOptions.overrides);
     JobConfig job = ConfigLoader.fromConfig(jobTree, jobOptions.config.getPath());
-    SearchSpace s = SearchSpace.load(space, jobTree);
+    SearchSpace s = SearchSpace.load(space, jobTree, ConfigLoader.parseOverrides(jobOptions.overrides));
     s = s.with(s.tune().with(trials, maxEpochs, parallelism));
     String spaceText;
     try {

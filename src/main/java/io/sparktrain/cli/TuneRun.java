@@ -30,6 +30,7 @@ import java.util.Optional;
  */
 public final class TuneRun {
   public static final String BEST = "best.conf";
+  public static final String SUMMARY = "search.json";
 
   private final Config jobTree;
   private final JobConfig job;
@@ -98,6 +99,7 @@ public final class TuneRun {
         dir.resolve(BEST)), space.dimensions(), trials, search.curves()));
     long failed = trials.stream().filter(t -> t.status() == TrialRecord.Status.FAILED).count();
     int epochs = trials.stream().mapToInt(TrialRecord::epochs).sum();
+    dir.write(SUMMARY, io.sparktrain.report.Json.pretty(summary(search, trials, best, testAccuracy, epochs, seconds)));
     ctx.printf("tune: %d trials (%d failed), %d epochs trained (the full budget of each would be %d), %.0f s%n",
         trials.size(), failed, epochs, trials.size() * tune.maxEpochs(), seconds);
     if (best.isPresent()) {
@@ -114,6 +116,38 @@ public final class TuneRun {
     ctx.printf("report: %s%n", dir.resolve(TuneReport.FILE));
     data.unpersist();
     return new Outcome(trials, best, testAccuracy, dir.uri());
+  }
+
+  /** search.json: what a scheduler (or a benchmark) reads without parsing trials.csv. */
+  private java.util.Map<String, Object> summary(Search search, List<TrialRecord> trials, Optional<TrialRecord> best,
+      Double testAccuracy, int epochs, double seconds) {
+    TuneConfig tune = space.tune();
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", job.name());
+    s.put("sampler", search.sampler().name());
+    s.put("scheduler", tune.scheduler().name().toLowerCase(Locale.ROOT));
+    s.put("rungs", search.asha().rungs());
+    s.put("eta", tune.eta());
+    s.put("metric", tune.metric().key());
+    s.put("trials", trials.size());
+    java.util.Map<String, Long> byStatus = new java.util.TreeMap<>();
+    trials.forEach(t -> byStatus.merge(t.status().key(), 1L, Long::sum));
+    s.put("status", byStatus);
+    s.put("epochsTrained", epochs);
+    s.put("fullBudgetEpochs", trials.size() * tune.maxEpochs());
+    s.put("seconds", seconds);
+    best.ifPresent(b -> {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("trial", b.number());
+      m.put("epochs", b.epochs());
+      m.put(tune.metric().key(), b.metric());
+      m.put("testAccuracy", testAccuracy);
+      java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+      b.values().forEach((k, v) -> values.put(k, SearchSpace.render(v)));
+      m.put("values", values);
+      s.put("best", m);
+    });
+    return s;
   }
 
   private RunDirectory folder(String uri, RunContext ctx, String jobText) {

@@ -77,7 +77,7 @@ public final class ConfigLoader {
   }
 
   /** Parses {@code key=value} pairs. Lists and objects are HOCON; anything else is taken as a plain string. */
-  static Config parseOverrides(List<String> overrides) {
+  public static Config parseOverrides(List<String> overrides) {
     Config out = ConfigFactory.empty();
     for (String override : overrides) {
       int eq = override.indexOf('=');

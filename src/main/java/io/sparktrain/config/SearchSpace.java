@@ -61,6 +61,14 @@ public final class SearchSpace {
 
   /** Loads {@code file}, checked against {@code job} (the job tree as {@link ConfigLoader#parseJob} gives it). */
   public static SearchSpace load(File file, Config job) {
+    return load(file, job, ConfigFactory.empty());
+  }
+
+  /**
+   * As {@link #load(File, Config)}, with {@code sets} (the command line's {@code --set} overrides) winning
+   * over the space file's {@code tune} block, which wins over the job file's.
+   */
+  public static SearchSpace load(File file, Config job, Config sets) {
     if (!file.isFile()) {
       throw new ConfigException("--space", "file not found: " + file.getPath());
     }
@@ -70,11 +78,16 @@ public final class SearchSpace {
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("--space", "cannot parse " + file.getPath() + ": " + e.getMessage(), e);
     }
-    return of(space, job, file.getPath());
+    return of(space, job, file.getPath(), sets);
   }
 
   /** A space given as a HOCON tree; {@code origin} names it in messages. */
   public static SearchSpace of(Config space, Config job, String origin) {
+    return of(space, job, origin, ConfigFactory.empty());
+  }
+
+  /** A space given as a HOCON tree, with the command line's {@code --set} overrides of {@code tune}. */
+  public static SearchSpace of(Config space, Config job, String origin, Config sets) {
     for (String top : space.root().keySet()) {
       if (!top.equals("dimensions") && !top.equals("tune")) {
         throw new ConfigException(top, "unknown key in the space file " + origin
@@ -82,7 +95,8 @@ public final class SearchSpace {
       }
     }
     Config reference = ConfigLoader.reference();
-    Config tuneTree = space.withOnlyPath("tune").withFallback(job.withOnlyPath("tune"));
+    Config tuneTree = sets.withOnlyPath("tune").withFallback(space.withOnlyPath("tune"))
+        .withFallback(job.withOnlyPath("tune"));
     for (Map.Entry<String, ConfigValue> e : tuneTree.entrySet()) {
       if (!reference.hasPathOrNull(e.getKey())) {
         throw new ConfigException(e.getKey(), "unknown key (in " + origin + " or the job); the tune keys are listed "
