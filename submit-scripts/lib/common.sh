@@ -19,6 +19,7 @@ ST_DRY_RUN=0
 ST_SKIP_DOCTOR=0
 ST_FRESH=0
 ST_DEPLOY_MODE="client"
+ST_TUNE=""
 
 st_usage_common() {
   cat <<'USAGE'
@@ -28,7 +29,9 @@ Common options:
                            command run again (a scheduler's retry, a YARN re-attempt, a restarted driver)
                            continues the run there from its newest complete checkpoint
   --fresh                  leave --resume out: a run directory that holds a started run is then refused
-  --set KEY=VALUE          override a job key (repeatable)
+  --set KEY=VALUE          override a job key (repeatable); tune.* keys set the search's settings
+  --tune SPACE.conf        run `sparktrain tune --space SPACE.conf` (a search, trials on the executors)
+                           instead of train; with --output it resumes a search there the same way
   --name NAME              Spark application name
   --driver-memory SIZE     driver heap (default 4g)
   --executor-memory SIZE   executor heap (default 4g); ND4J off-heap and memoryOverhead follow from it
@@ -69,6 +72,7 @@ st_parse_args() {
       --dry-run) ST_DRY_RUN=1; shift ;;
       --skip-doctor) ST_SKIP_DOCTOR=1; shift ;;
       --fresh) ST_FRESH=1; shift ;;
+      --tune) ST_TUNE="${2:?--tune needs a space file}"; shift 2 ;;
       -h|--help) st_usage; exit 0 ;;
       --) shift; ST_EXTRA+=("$@"); break ;;
       *)
@@ -160,7 +164,11 @@ st_resumes() {
 # Every attempt of a submission runs these same arguments, so a retry continues the run.
 st_train_args() {
   local config_for_driver="$1"
-  ST_TRAIN_ARGS=(train --config "$config_for_driver")
+  if [[ -n "$ST_TUNE" ]]; then
+    ST_TRAIN_ARGS=(tune --config "$config_for_driver" --space "$ST_TUNE")
+  else
+    ST_TRAIN_ARGS=(train --config "$config_for_driver")
+  fi
   local s
   if [[ "${2:-}" != rendered ]]; then
     for s in "${ST_SETS[@]}"; do

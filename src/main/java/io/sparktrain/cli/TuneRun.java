@@ -152,15 +152,15 @@ public final class TuneRun {
 
   private RunDirectory folder(String uri, RunContext ctx, String jobText) {
     RunDirectory dir = RunDirectory.of(uri, ctx.sc().hadoopConfiguration());
-    if (resume) {
-      if (!dir.exists(TrialsCsv.TRIALS)) {
-        throw new ConfigException("--resume", uri + " holds no search (no " + TrialsCsv.TRIALS + "); run tune "
-            + "without --resume to start one there");
-      }
+    if (resume && dir.exists(TrialsCsv.TRIALS)) {
       Search.checkSame(dir, jobText, spaceText);
       return dir;
     }
-    if (dir.exists(TrialsCsv.TRIALS)) {
+    if (resume) {
+      // As train --resume: the same command continues a search or starts one, so a scheduler's retry is safe.
+      ctx.printf("tune: %s holds no search yet; starting one%n", uri);
+    }
+    if (!resume && dir.exists(TrialsCsv.TRIALS)) {
       throw new ConfigException("--output", uri + " already holds a search (" + TrialsCsv.TRIALS + "); continue it "
           + "with --resume, or choose a new folder so nothing is overwritten");
     }

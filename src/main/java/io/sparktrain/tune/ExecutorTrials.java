@@ -9,8 +9,10 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * {@code tune.placement = executor}: every task of a search is a Spark job of one task, so Spark's
  * scheduler puts it on whichever executor has a free slot and P concurrent trials use P slots (as
- * Hyperopt's SparkTrials spreads trials). The data travel once, as a broadcast. A job that fails because
- * its executor was lost is run again, up to {@code tune.retries} times; any other failure is the trial's.
+ * Hyperopt's SparkTrials spreads trials). The data travel once, as a broadcast. A trial whose executor is
+ * lost is run again: first by Spark itself (a task's attempts, {@code spark.task.maxFailures}: 4 on a
+ * cluster, 1 in local mode), then, when Spark gives up on the job for that reason, by this runner, up to
+ * {@code tune.retries} more jobs; any other failure is the trial's. Its result counts every attempt.
  */
 public final class ExecutorTrials implements TrialRunner {
   private final JavaSparkContext sc;
@@ -32,7 +34,7 @@ public final class ExecutorTrials implements TrialRunner {
       try {
         Broadcast<TrialData> d = data;
         List<TrialResult> out = sc.parallelize(List.of(task), 1).map(t -> TrialTrainer.run(t, d.value())).collect();
-        return out.get(0).withAttempts(attempt);
+        return out.get(0).withAttempts(attempt - 1 + out.get(0).attempts());
       } catch (RuntimeException e) {
         String reason = reason(e);
         if (executorLost(e) && attempt <= retries) {

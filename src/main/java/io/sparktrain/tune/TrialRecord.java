@@ -12,7 +12,8 @@ import java.util.Map;
  * @param targetEpochs the epochs it is training towards while running
  * @param metric the search metric at its last epoch (NaN before the first or when it failed)
  * @param seconds the training and validation time of all its attempts, on their executors
- * @param attempts the Spark jobs it ran (a job lost with its executor is retried)
+ * @param attempts the Spark task attempts it took: one per rung, and one more each time it was run again
+ *     because its executor was lost
  * @param executor the executor (id and host) its last epochs ran on
  * @param reason why it stopped or failed, in plain words; empty while it runs
  */

@@ -12,7 +12,7 @@ import java.util.List;
  * @param failure why it failed (diverged, out of memory, an exception), empty when it did not
  * @param earlyStopped the early-stopping reason when the job's early stopping ended it, else empty
  * @param executor the executor it ran on: "id@host/pid"
- * @param attempts the Spark jobs it took
+ * @param attempts the Spark task attempts it took (2 when Spark ran it again after losing its executor)
  */
 public record TrialResult(int number, int epochs, List<TrialsCsv.Epoch> curve, byte[] checkpoint, String failure,
     String earlyStopped, String executor, double seconds, int attempts) implements Serializable {

@@ -140,7 +140,7 @@ public final class TrialTrainer {
       }
     }
     return new TrialResult(task.number(), state.epochs(), curve, checkpoint(net, state), "", stopped, executor,
-        (System.nanoTime() - t0) / 1e9, 1);
+        (System.nanoTime() - t0) / 1e9, taskAttempt());
   }
 
   /** Scores a trial's checkpoint on {@code examples}: {loss, accuracy}. */
@@ -185,7 +185,13 @@ public final class TrialTrainer {
   private static TrialResult failed(TrialTask task, List<TrialsCsv.Epoch> curve, String why, String executor,
       long t0) {
     return new TrialResult(task.number(), task.fromEpochs() + curve.size(), curve, null, why, "", executor,
-        (System.nanoTime() - t0) / 1e9, 1);
+        (System.nanoTime() - t0) / 1e9, taskAttempt());
+  }
+
+  /** Which attempt of its Spark task this is (Spark runs a task again when its executor is lost): 1, 2, ... */
+  static int taskAttempt() {
+    org.apache.spark.TaskContext c = org.apache.spark.TaskContext.get();
+    return c == null ? 1 : c.attemptNumber() + 1;
   }
 
   static String executor() {

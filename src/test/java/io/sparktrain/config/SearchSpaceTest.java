@@ -111,6 +111,20 @@ class SearchSpaceTest {
   }
 
   @Test
+  void tuneSettings_commandLineOverSpaceFileOverJob() {
+    Config job = ConfigLoader.parseJob(new File("conf/fashion-mnist-sample.conf"),
+        List.of("tune.trials=11", "tune.eta=4", "tune.gridPoints=5"));
+    Config space = ConfigFactory.parseString(dims("{ key = model.l2, type = uniform, min = 0, max = 0.1 }")
+        + "\ntune { trials = 7, eta = 2, maxEpochs = 4 }");
+    SearchSpace s = SearchSpace.of(space, job, "space.conf",
+        ConfigLoader.parseOverrides(List.of("tune.trials=3", "data.trainPerClass=10")));
+    assertThat(s.tune().trials()).as("--set").isEqualTo(3);
+    assertThat(s.tune().eta()).as("the space file over the job").isEqualTo(2);
+    assertThat(s.tune().gridPoints()).as("the job over the reference").isEqualTo(5);
+    assertThat(s.tune().maxEpochs()).isEqualTo(4);
+  }
+
+  @Test
   void load_missingFileIsNamed() {
     assertThatThrownBy(() -> SearchSpace.load(new File("no/such/space.conf"), JOB))
         .isInstanceOf(ConfigException.class).hasMessageContaining("--space").hasMessageContaining("no/such/space.conf");

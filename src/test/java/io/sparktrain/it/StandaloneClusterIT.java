@@ -291,6 +291,41 @@ class StandaloneClusterIT {
     assertThat(Files.readString(log)).contains("resume: from checkpoint-0002-");
   }
 
+  @Test
+  @Order(5)
+  void tune_trialsLandOnBothWorkers_andATrialWhoseExecutorIsKilledRunsAgain() throws Exception {
+    Path search = BASE.resolve("tune-" + System.currentTimeMillis());
+    Path log = BASE.resolve("tune.log");
+    Process p = submit(List.of("submit-scripts/submit-standalone.sh", "--master", "spark://127.0.0.1:" + masterPort,
+        "--config", "conf/fashion-mnist-sample.conf", "--tune", "src/test/resources/tune/it-space.conf",
+        "--output", search.toString(), "--set", "data.trainPerClass=100", "--set", "data.validationFraction=0.2",
+        "--set", "tune.trials=4", "--set", "tune.maxEpochs=2", "--set", "tune.scheduler=none",
+        "--executor-memory", "2g", "--executor-cores", "1", "--total-executor-cores", "2", "--driver-memory", "2g",
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1", "--skip-doctor"), log);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!Files.readString(log).contains("tune: trial 1 started")) {
+      assertThat(p.isAlive() && System.nanoTime() < deadline).as(Files.readString(log)).isTrue();
+      Thread.sleep(200);
+    }
+    Thread.sleep(3000);
+    ProcessHandle victim = busyExecutor();
+    victim.destroyForcibly();
+    assertThat(finish(p, log)).as(Files.readString(log)).isZero();
+    List<io.sparktrain.tune.TrialRecord> trials = io.sparktrain.tune.TrialsCsv.read(
+        Files.readString(search.resolve("trials.csv")));
+    assertThat(trials).hasSize(4).allMatch(t -> t.status() == io.sparktrain.tune.TrialRecord.Status.COMPLETED
+        && t.epochs() == 2);
+    assertThat(trials.stream().map(t -> t.executor().substring(0, t.executor().indexOf('@'))).distinct().count())
+        .as("executor ids of the trials: %s", trials.stream().map(io.sparktrain.tune.TrialRecord::executor).toList())
+        .isGreaterThanOrEqualTo(2);
+    assertThat(trials.stream().map(t -> t.executor().substring(t.executor().indexOf('/') + 1)).distinct().count())
+        .as("executor JVMs (pids)").isGreaterThanOrEqualTo(2);
+    assertThat(trials).as("the trial whose executor was killed ran again: a second task attempt")
+        .anyMatch(t -> t.attempts() == 2);
+    assertThat(search.resolve("best.conf")).isRegularFile();
+    assertThat(search.resolve("tune.html")).isRegularFile();
+  }
+
   private static void makeSparkHome() throws IOException {
     Path jars = SPARK_HOME.resolve("jars");
     Files.createDirectories(jars);
