@@ -61,8 +61,47 @@ public final class TuneRun {
     String uri = output == null || output.isBlank() ? ctx.outputUri().replace("runs/", "runs/tune-") : output;
     String jobText = ConfigLoader.renderJob(jobTree);
     RunDirectory dir = folder(uri, ctx, jobText);
-    Splits data = ctx.load(dir.resolve(RunContext.REJECTED), DataLoader.Fixed.NONE);
     TuneConfig tune = space.tune();
+    Search search;
+    Splits data = null;
+    int parallelism;
+    if (tune.placement() == TuneConfig.Placement.CLUSTER) {
+      parallelism = 1;
+      ctx.printf("tune: one trial at a time with parameter averaging on %d workers; each trial's run directory "
+          + "is under %s%n", ctx.sc().defaultParallelism(), dir.resolve("trials"));
+      search = new Search(space, jobTree, job.seed(), dir, new ClusterTrials(dir, master), out);
+    } else {
+      data = ctx.load(dir.resolve(RunContext.REJECTED), DataLoader.Fixed.NONE);
+      search = new Search(space, jobTree, job.seed(), dir, executorTrials(ctx, data, tune), out);
+      parallelism = tune.parallelism() > 0 ? tune.parallelism() : ctx.sc().defaultParallelism();
+    }
+    long t0 = System.nanoTime();
+    List<TrialTask> pending = resume && dir.exists(TrialsCsv.TRIALS) ? search.resume() : List.of();
+    List<TrialRecord> trials = search.run(pending, parallelism);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Optional<TrialRecord> best = Search.best(trials, tune.metric());
+    Double testAccuracy = null;
+    if (best.isPresent()) {
+      TrialRecord b = best.get();
+      if (data == null) {
+        testAccuracy = ClusterTrials.testAccuracy(dir, b.number());
+      } else {
+        List<Example> test = data.test().collect();
+        if (!test.isEmpty()) {
+          testAccuracy = TrialTrainer.evaluate(dir.readBytes(Search.checkpointName(b.number(), b.epochs())), test,
+              job.data().numClasses())[1];
+        }
+      }
+      dir.write(BEST, bestConf(b, testAccuracy));
+    }
+    report(ctx, dir, search, trials, best, testAccuracy, seconds);
+    if (data != null) {
+      data.unpersist();
+    }
+    return new Outcome(trials, best, testAccuracy, dir.uri());
+  }
+
+  private ExecutorTrials executorTrials(RunContext ctx, Splits data, TuneConfig tune) {
     int width = data.shape().size();
     double[] std = AugmentPipeline.needsFeatureStd(job.augment()) ? AugmentPipeline.featureStd(data.train(), width)
         : null;
@@ -74,26 +113,14 @@ public final class TuneRun {
     }
     TrialData trialData = new TrialData(train, validation, data.shape(), job.data().numClasses(), data.classNames(),
         std);
-    int parallelism = tune.parallelism() > 0 ? tune.parallelism() : ctx.sc().defaultParallelism();
     ctx.printf("tune: %d training and %d validation examples, broadcast to the executors; %d dimensions from %s%n",
         train.size(), validation.size(), space.dimensions().size(), space.origin());
-    long t0 = System.nanoTime();
-    Search search = new Search(space, jobTree, job.seed(), dir, new ExecutorTrials(ctx.sc(), trialData, tune.retries()),
-        out);
-    List<TrialTask> pending = resume && dir.exists(TrialsCsv.TRIALS) ? search.resume() : List.of();
-    List<TrialRecord> trials = search.run(pending, parallelism);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    Optional<TrialRecord> best = Search.best(trials, tune.metric());
-    Double testAccuracy = null;
-    if (best.isPresent()) {
-      TrialRecord b = best.get();
-      List<Example> test = data.test().collect();
-      if (!test.isEmpty()) {
-        testAccuracy = TrialTrainer.evaluate(dir.readBytes(Search.checkpointName(b.number(), b.epochs())), test,
-            job.data().numClasses())[1];
-      }
-      dir.write(BEST, bestConf(b, testAccuracy));
-    }
+    return new ExecutorTrials(ctx.sc(), trialData, tune.retries());
+  }
+
+  private void report(RunContext ctx, RunDirectory dir, Search search, List<TrialRecord> trials,
+      Optional<TrialRecord> best, Double testAccuracy, double seconds) {
+    TuneConfig tune = space.tune();
     dir.write(TuneReport.FILE, TuneReport.render(new TuneReport.Facts(job.name(), search.sampler().name(),
         search.asha().rungs(), tune.eta(), tune.metric(), tune.trials(), tune.maxEpochs(), testAccuracy,
         dir.resolve(BEST)), space.dimensions(), trials, search.curves()));
@@ -114,8 +141,6 @@ public final class TuneRun {
       ctx.printf("tune: no trial finished; their reasons are in %s%n", dir.resolve(TrialsCsv.TRIALS));
     }
     ctx.printf("report: %s%n", dir.resolve(TuneReport.FILE));
-    data.unpersist();
-    return new Outcome(trials, best, testAccuracy, dir.uri());
   }
 
   /** search.json: what a scheduler (or a benchmark) reads without parsing trials.csv. */
@@ -171,10 +196,14 @@ public final class TuneRun {
   }
 
   private String bestConf(TrialRecord b, Double testAccuracy) {
-    // Trials train on one executor each: train.workers = 1 trains best.conf the same way (more workers
-    // average their parameters, which takes more epochs or a higher rate to reach the same accuracy).
-    Config best = space.trialJob(jobTree, b.values(), b.seed(), space.tune().maxEpochs())
-        .withValue("train.workers", com.typesafe.config.ConfigValueFactory.fromAnyRef(1));
+    // Trials on one executor each: train.workers = 1 trains best.conf the same way (more workers average
+    // their parameters, which takes more epochs or a higher rate to reach the same accuracy). Cluster
+    // trials trained as train does: the job's workers.
+    boolean single = space.tune().placement() == TuneConfig.Placement.EXECUTOR;
+    Config best = space.trialJob(jobTree, b.values(), b.seed(), space.tune().maxEpochs());
+    if (single) {
+      best = best.withValue("train.workers", com.typesafe.config.ConfigValueFactory.fromAnyRef(1));
+    }
     StringBuilder h = new StringBuilder();
     h.append("# The best trial of the search in this folder: trial ").append(b.number()).append(", ")
         .append(space.tune().metric().key()).append(String.format(Locale.ROOT, " %.4f after %d epochs", b.metric(),
@@ -184,8 +213,10 @@ public final class TuneRun {
     }
     h.append(".\n# The job it was given, with the trial's values inlined:\n");
     b.values().forEach((k, v) -> h.append("#   ").append(k).append(" = ").append(SearchSpace.render(v)).append('\n'));
-    h.append("# Its trials trained on one executor each, so train.workers = 1 trains it the same way; with more\n"
-        + "# workers, parameter averaging needs more epochs or a higher rate for the same accuracy.\n");
+    if (single) {
+      h.append("# Its trials trained on one executor each, so train.workers = 1 trains it the same way; with more\n"
+          + "# workers, parameter averaging needs more epochs or a higher rate for the same accuracy.\n");
+    }
     h.append("# Train it with: bin/sparktrain train --config best.conf\n");
     return h + ConfigLoader.renderJob(best) + "\n";
   }

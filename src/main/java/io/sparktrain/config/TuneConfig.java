@@ -87,7 +87,9 @@ public record TuneConfig(int trials, int maxEpochs, int eta, int grace, int para
   /** Where a trial trains ({@code tune.placement}). */
   public enum Placement {
     /** The whole trial in one Spark task on one executor, with plain DL4J. */
-    EXECUTOR;
+    EXECUTOR,
+    /** One trial at a time, trained like {@code train}: parameter averaging across the executors. */
+    CLUSTER;
 
     static Placement of(String value) {
       return Enums.of(Placement.class, "tune.placement", value);

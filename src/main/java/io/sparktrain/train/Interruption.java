@@ -8,6 +8,17 @@ package io.sparktrain.train;
  */
 public final class Interruption {
   private volatile String reason;
+  private volatile int pauseAfter = Integer.MAX_VALUE;
+  /** The reason a run paused by {@link #pauseAfter} stops with. */
+  public static final String PAUSE = "pause";
+
+  /**
+   * Stops the run, as a signal would, once {@code epochs} epochs are complete: its state is checkpointed
+   * and {@code --resume} continues it (a search's trial that reached a rung).
+   */
+  public void pauseAfter(int epochs) {
+    this.pauseAfter = epochs;
+  }
 
   /** Asks the loop to stop; the first reason given is kept. */
   public synchronized void request(String why) {
@@ -29,6 +40,9 @@ public final class Interruption {
   void check(TrainingState state) {
     if (reason != null) {
       throw new Interrupted(reason, state);
+    }
+    if (state.epochs().size() >= pauseAfter && state.position().round() == 0) {
+      throw new Interrupted(PAUSE, state);
     }
   }
 

@@ -115,7 +115,8 @@ public final class Search {
   }
 
   /** Runs the search to its end; {@code pending} are tasks to run first (a resumed search's). */
-  public List<TrialRecord> run(List<TrialTask> pending, int parallelism) {
+  public List<TrialRecord> run(List<TrialTask> pending, int requested) {
+    int parallelism = runner.slots() > 0 ? Math.min(runner.slots(), requested) : requested;
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
       Thread t = new Thread(r, "sparktrain-trial");
       t.setDaemon(true);
@@ -200,7 +201,8 @@ public final class Search {
 
   TrialTask task(TrialRecord t, int from, int to) {
     Config trialJob = space.trialJob(job, t.values(), t.seed(), tune.maxEpochs());
-    byte[] checkpoint = from == 0 ? null : dir.readBytes(checkpointName(t.number(), from));
+    byte[] checkpoint = from == 0 || !runner.carriesCheckpoints() ? null
+        : dir.readBytes(checkpointName(t.number(), from));
     return new TrialTask(t.number(), ConfigLoader.renderJob(trialJob), from, to, checkpoint);
   }
 
@@ -227,7 +229,9 @@ public final class Search {
           TrialRecord.Status.FAILED, r.failure());
       printf("tune: trial %d failed: %s%n", t.number(), r.failure());
     } else {
-      dir.write(checkpointName(t.number(), r.epochs()), o -> o.write(r.checkpoint()));
+      if (runner.carriesCheckpoints()) {
+        dir.write(checkpointName(t.number(), r.epochs()), o -> o.write(r.checkpoint()));
+      }
       if (!r.earlyStopped().isEmpty()) {
         t = t.reported(t.rung(), r.epochs(), metric, acc, loss, train, r.seconds(), attempts, r.executor(),
             TrialRecord.Status.STOPPED, "early stopping after " + r.epochs() + " epochs: " + r.earlyStopped());
@@ -246,7 +250,7 @@ public final class Search {
     int before = from;
     trials.put(t.number(), t);
     save();
-    if (before > 0 && before != t.epochs()) {
+    if (before > 0 && before != t.epochs() && runner.carriesCheckpoints()) {
       dir.deleteQuietly(dir.resolve(checkpointName(t.number(), before)));
     }
     progress();
