@@ -125,6 +125,22 @@ class SearchSpaceTest {
   }
 
   @Test
+  void choicesOfWholeListsSetAugmentOpsAndModelLayers() {
+    SearchSpace s = space(dims("{ key = augment.ops, type = choice, values = [[], [{ type = flip }, "
+        + "{ type = shift, pixels = 2 }]] }",
+        "{ key = model.layers, type = choice, values = [[{ type = dense, units = 32 }, { type = output }], "
+        + "[{ type = dense, units = 8 }, { type = dense, units = 8 }, { type = output }]] }"));
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("augment.ops", ((Dimension.Choice) s.dimensions().get(0)).values().get(1));
+    values.put("model.layers", ((Dimension.Choice) s.dimensions().get(1)).values().get(1));
+    JobConfig job = ConfigLoader.fromConfig(s.trialJob(JOB, values, 1, 3), "trial");
+    assertThat(job.augment()).extracting(AugmentSpec::type).containsExactly("flip", "shift");
+    assertThat(job.model().layers()).extracting(LayerSpec::type).containsExactly("dense", "dense", "output");
+    assertError(dims("{ key = augment.ops, type = choice, values = [[{ type = jitter }]] }"), "augment.ops",
+        "refused by the job", "jitter is for tabular rows");
+  }
+
+  @Test
   void load_missingFileIsNamed() {
     assertThatThrownBy(() -> SearchSpace.load(new File("no/such/space.conf"), JOB))
         .isInstanceOf(ConfigException.class).hasMessageContaining("--space").hasMessageContaining("no/such/space.conf");
