@@ -133,7 +133,7 @@ public final class TuneRun {
       TrialRecord b = best.get();
       ctx.printf("best: trial %d, %s %.4f after %d epochs%s: %s%n", b.number(), tune.metric().key(), b.metric(),
           b.epochs(), testAccuracy == null ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", testAccuracy),
-          describe(b));
+          Search.describe(b.values()));
       String local = dir.resolve(BEST).startsWith("file:") ? dir.resolve(BEST).substring("file:".length())
           : dir.resolve(BEST);
       ctx.printf("job: %s (train it: bin/sparktrain train --config %s)%n", dir.resolve(BEST), local);
@@ -221,10 +221,5 @@ public final class TuneRun {
     return h + ConfigLoader.renderJob(best) + "\n";
   }
 
-  private static String describe(TrialRecord b) {
-    StringBuilder s = new StringBuilder();
-    b.values().forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(" = ")
-        .append(v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : SearchSpace.render(v)));
-    return s.toString();
-  }
+
 }

@@ -23,6 +23,16 @@ public sealed interface Dimension {
   /** The values the job's validation is tried with before anything runs: the bounds, or every choice. */
   List<Object> extremes();
 
+  /** {@code points} values from {@code min} to {@code max}, evenly spaced (on a log scale when {@code log}). */
+  static List<Double> spaced(double min, double max, int points, boolean log) {
+    List<Double> out = new java.util.ArrayList<>();
+    for (int i = 0; i < points; i++) {
+      double t = (double) i / (points - 1);
+      out.add(log ? Math.exp(Math.log(min) + (Math.log(max) - Math.log(min)) * t) : min + (max - min) * t);
+    }
+    return out;
+  }
+
   /** Active only when the dimension {@code key} took one of {@code in}. */
   record Condition(String key, List<Object> in) {
     public Condition {
@@ -44,11 +54,7 @@ public sealed interface Dimension {
 
     @Override
     public List<Object> gridValues(int points) {
-      List<Object> out = new java.util.ArrayList<>();
-      for (int i = 0; i < points; i++) {
-        out.add(Math.exp(Math.log(min) + (Math.log(max) - Math.log(min)) * i / (points - 1)));
-      }
-      return out;
+      return List.copyOf(spaced(min, max, points, true));
     }
 
     @Override
@@ -66,11 +72,7 @@ public sealed interface Dimension {
 
     @Override
     public List<Object> gridValues(int points) {
-      List<Object> out = new java.util.ArrayList<>();
-      for (int i = 0; i < points; i++) {
-        out.add(min + (max - min) * i / (points - 1));
-      }
-      return out;
+      return List.copyOf(spaced(min, max, points, false));
     }
 
     @Override
@@ -98,9 +100,7 @@ public sealed interface Dimension {
         }
         return out;
       }
-      for (int i = 0; i < points; i++) {
-        double t = (double) i / (points - 1);
-        double v = log ? Math.exp(Math.log(min) + (Math.log(max) - Math.log(min)) * t) : min + (max - min) * t;
+      for (double v : spaced(min, max, points, log)) {
         int r = (int) Math.round(v);
         if (!out.contains(r)) {
           out.add(r);

@@ -296,7 +296,8 @@ public final class Search {
     dir.write(TrialsCsv.CURVES, TrialsCsv.writeCurves(curves));
   }
 
-  static String describe(Map<String, Object> values) {
+  /** A trial's values for the terminal: key = value, reals to 4 significant digits. */
+  public static String describe(Map<String, Object> values) {
     StringBuilder b = new StringBuilder();
     values.forEach((k, v) -> {
       if (b.length() > 0) {
