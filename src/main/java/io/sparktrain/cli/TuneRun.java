@@ -31,6 +31,7 @@ import java.util.Optional;
 public final class TuneRun {
   public static final String BEST = "best.conf";
   public static final String SUMMARY = "search.json";
+  public static final String LR_FIND = "lr-find.json";
 
   private final Config jobTree;
   private final JobConfig job;
@@ -40,6 +41,8 @@ public final class TuneRun {
   private final String master;
   private final boolean resume;
   private final PrintWriter out;
+  /** The job the trials start from: the job, with the LR range test's rate when it asks for one. */
+  private Config base;
 
   public TuneRun(Config jobTree, JobConfig job, SearchSpace space, String spaceText, String output, String master,
       boolean resume, PrintWriter out) {
@@ -69,10 +72,13 @@ public final class TuneRun {
       parallelism = 1;
       ctx.printf("tune: one trial at a time with parameter averaging on %d workers; each trial's run directory "
           + "is under %s%n", ctx.sc().defaultParallelism(), dir.resolve("trials"));
-      search = new Search(space, jobTree, job.seed(), dir, new ClusterTrials(dir, master), out);
+      base = learningRate(ctx, dir, () -> ctx.load(dir.resolve(RunContext.REJECTED), DataLoader.Fixed.NONE));
+      search = new Search(space, base, job.seed(), dir, new ClusterTrials(dir, master), out);
     } else {
       data = ctx.load(dir.resolve(RunContext.REJECTED), DataLoader.Fixed.NONE);
-      search = new Search(space, jobTree, job.seed(), dir, executorTrials(ctx, data, tune), out);
+      Splits loaded = data;
+      base = learningRate(ctx, dir, () -> loaded);
+      search = new Search(space, base, job.seed(), dir, executorTrials(ctx, data, tune), out);
       parallelism = tune.parallelism() > 0 ? tune.parallelism() : ctx.sc().defaultParallelism();
     }
     long t0 = System.nanoTime();
@@ -99,6 +105,44 @@ public final class TuneRun {
       data.unpersist();
     }
     return new Outcome(trials, best, testAccuracy, dir.uri());
+  }
+
+  /**
+   * The job the trials start from. With {@code train.learningRate = auto}: when the space varies the rate,
+   * each trial trains at its own (auto is dropped); otherwise the LR range test runs once for the search
+   * (lr-find.csv, lr-find.png, lr-find.json in the search folder, which --resume reads back) and every
+   * trial starts from its suggestion.
+   */
+  private Config learningRate(RunContext ctx, RunDirectory dir, java.util.function.Supplier<Splits> data) {
+    if (!job.train().autoLearningRate()) {
+      return jobTree;
+    }
+    boolean varied = space.dimensions().stream().anyMatch(d -> d.key().equals("model.updater.learningRate")
+        || d.key().equals("train.learningRate"));
+    if (varied) {
+      ctx.printf("tune: train.learningRate = auto, but the space varies the rate: each trial trains at its own%n");
+      return jobTree.withValue("train.learningRate", com.typesafe.config.ConfigValueFactory.fromAnyRef(""));
+    }
+    double rate;
+    if (dir.exists(LR_FIND)) {
+      try {
+        rate = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.read(LR_FIND)).get("suggestion")
+            .asDouble();
+      } catch (java.io.IOException | NullPointerException e) {
+        throw new io.sparktrain.data.DataException(dir.resolve(LR_FIND) + ": not an lr-find.json with a suggestion ("
+            + e.getMessage() + "); delete it to run the range test again");
+      }
+      ctx.printf("tune: learning rate %.3g from %s%n", rate, dir.resolve(LR_FIND));
+    } else {
+      Splits splits = data.get();
+      io.sparktrain.lrfind.LrCurve curve = new io.sparktrain.train.Trainer(ctx.sc(), job, null).findLearningRate(splits);
+      io.sparktrain.report.LrFindFiles.write(dir, curve);
+      dir.write(LR_FIND, io.sparktrain.report.Json.pretty(io.sparktrain.report.LrFindFiles.summary(curve)));
+      rate = curve.suggestion();
+      ctx.printf("tune: train.learningRate = auto: %s; every trial starts from it%n", curve.describe());
+    }
+    return jobTree.withValue("train.learningRate",
+        com.typesafe.config.ConfigValueFactory.fromAnyRef(Double.toString(rate)));
   }
 
   private ExecutorTrials executorTrials(RunContext ctx, Splits data, TuneConfig tune) {
@@ -200,7 +244,7 @@ public final class TuneRun {
     // their parameters, which takes more epochs or a higher rate to reach the same accuracy). Cluster
     // trials trained as train does: the job's workers.
     boolean single = space.tune().placement() == TuneConfig.Placement.EXECUTOR;
-    Config best = space.trialJob(jobTree, b.values(), b.seed(), space.tune().maxEpochs());
+    Config best = space.trialJob(base, b.values(), b.seed(), space.tune().maxEpochs());
     if (single) {
       best = best.withValue("train.workers", com.typesafe.config.ConfigValueFactory.fromAnyRef(1));
     }

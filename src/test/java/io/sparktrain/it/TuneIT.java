@@ -135,4 +135,23 @@ class TuneIT {
     assertThat(out.toString()).contains("9 trials recorded (9 finished, 0 to continue)").doesNotContain("started:");
     assertThat(TrialsCsv.read(Files.readString(search.resolve("trials.csv")))).isEqualTo(TrialsCsv.read(before));
   }
+
+  @Test
+  void autoLearningRate_theRangeTestRunsOnceForTheSearch_andEveryTrialStartsFromItsSuggestion() throws Exception {
+    Path other = dir.resolve("auto-rate");
+    StringWriter out = new StringWriter();
+    List<String> args = new java.util.ArrayList<>(List.of("tune", "--config", "conf/fashion-mnist-sample.conf",
+        "--space", "src/test/resources/tune/it-space-no-rate.conf", "--output", other.toString(), "--master",
+        "local[2]", "--max-epochs", "1", "--set", "train.learningRate=auto", "--set", "lrFind.iterations=60"));
+    args.addAll(SAMPLE_1K);
+    assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new)))
+        .as(out.toString()).isZero();
+    assertThat(out.toString()).contains("train.learningRate = auto: suggested learning rate", "every trial starts from it",
+        "grid (2 points)");
+    double suggestion = new ObjectMapper().readTree(other.resolve("lr-find.json").toFile()).get("suggestion").asDouble();
+    assertThat(other.resolve("lr-find.png")).isRegularFile();
+    JobConfig best = ConfigLoader.load(other.resolve("best.conf").toFile(), List.of());
+    assertThat(best.train().learningRate(best.model().updater())).isEqualTo(suggestion);
+    assertThat(TrialsCsv.read(Files.readString(other.resolve("trials.csv")))).hasSize(2);
+  }
 }
