@@ -31,9 +31,13 @@ public final class ExecutorTrials implements TrialRunner {
         task.toEpochs());
     for (int attempt = 1; ; attempt++) {
       sc.setJobGroup("sparktrain-trial-" + task.number(), what, true);
+      // The checkpoint (megabytes for a CNN) travels as a broadcast, not inside the task.
+      Broadcast<byte[]> checkpoint = task.checkpoint() == null ? null : sc.broadcast(task.checkpoint());
       try {
         Broadcast<TrialData> d = data;
-        List<TrialResult> out = sc.parallelize(List.of(task), 1).map(t -> TrialTrainer.run(t, d.value())).collect();
+        List<TrialResult> out = sc.parallelize(List.of(task.withCheckpoint(null)), 1)
+            .map(t -> TrialTrainer.run(checkpoint == null ? t : t.withCheckpoint(checkpoint.value()), d.value()))
+            .collect();
         return out.get(0).withAttempts(attempt - 1 + out.get(0).attempts());
       } catch (RuntimeException e) {
         String reason = reason(e);
@@ -50,6 +54,9 @@ public final class ExecutorTrials implements TrialRunner {
             "", 0, attempt);
       } finally {
         sc.clearJobGroup();
+        if (checkpoint != null) {
+          checkpoint.destroy();
+        }
       }
     }
   }

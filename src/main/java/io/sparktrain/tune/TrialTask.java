@@ -11,4 +11,9 @@ import java.io.Serializable;
  * @param checkpoint the trial's checkpoint zip at {@code fromEpochs}; null when it starts
  */
 public record TrialTask(int number, String job, int fromEpochs, int toEpochs, byte[] checkpoint)
-    implements Serializable {}
+    implements Serializable {
+  /** The same task carrying {@code bytes} as its checkpoint (null: none). */
+  public TrialTask withCheckpoint(byte[] bytes) {
+    return new TrialTask(number, job, fromEpochs, toEpochs, bytes);
+  }
+}
