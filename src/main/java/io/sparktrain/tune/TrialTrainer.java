@@ -109,6 +109,10 @@ public final class TrialTrainer {
         }
         lr = schedule.rate(state.schedule(), epoch, b, batches);
         net.setLearningRate(lr);
+        // Dropout draws from ND4J's thread-local generator: seeded from the trial and the minibatch, its
+        // masks do not depend on which task thread the trial runs on or what ran there before, so a
+        // trial promoted from its checkpoint trains exactly as it would have straight through.
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(Samplers.mix(job.seed(), net.getIterationCount()));
         net.fit(ds);
         double loss = net.score();
         if (!Double.isFinite(loss)) {

@@ -61,6 +61,25 @@ class TrialTrainerTest {
   }
 
   @Test
+  void withDropout_aPromotedTrialInAnotherThreadAfterOtherWorkStillMatchesTrainingStraightThrough() throws Exception {
+    String dropout = job("model.layers = [{ type = dense, units = 16 }, { type = dropout, rate = 0.5 }, "
+        + "{ type = output, loss = mcxent, activation = softmax }]\n");
+    TrialData data = blobs(1);
+    TrialResult straight = TrialTrainer.run(new TrialTask(0, dropout, 0, 4, null), data);
+    TrialResult paused = TrialTrainer.run(new TrialTask(0, dropout, 0, 2, null), data);
+    TrialResult[] promoted = new TrialResult[1];
+    Thread other = new Thread(() -> {
+      org.nd4j.linalg.factory.Nd4j.getRandom().nextDouble();
+      TrialTrainer.run(new TrialTask(9, job(""), 0, 1, null), data);
+      promoted[0] = TrialTrainer.run(new TrialTask(0, dropout, 2, 4, paused.checkpoint()), data);
+    });
+    other.start();
+    other.join();
+    assertThat(TrialTrainer.restore(promoted[0].checkpoint()).params())
+        .isEqualTo(TrialTrainer.restore(straight.checkpoint()).params());
+  }
+
+  @Test
   void aTrialThatDivergesIsAFailedResultWithItsReason() {
     TrialResult r = TrialTrainer.run(new TrialTask(1, job("model.updater { type = sgd, learningRate = 10 }\n"), 0, 3,
         null), blobs(1e5));
