@@ -11,18 +11,35 @@
 # validation split; its test accuracy on the 10,000 test images). Targets: ASHA's best within 1 point of
 # the grid's best test accuracy while training at most 1/3 of the grid's epochs; the best configuration
 # found above the hand-made job's test accuracy. Writes the table into docs/BENCHMARKS.md.
-#   bench/tune-asha.sh [--no-job]    --no-job: skip the hand-made job's 300 epochs (about 35 minutes)
+#   bench/tune-asha.sh [--no-job] [--out DIR]
+#     --no-job   skip the hand-made job's 300 epochs (about 45 minutes here)
+#     --out DIR  keep the legs in DIR; a leg that finished there before (DIR/NAME.seconds) is not run again,
+#                so a long benchmark that was stopped continues where it was
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_JOB=1
-[[ "${1:-}" == "--no-job" ]] && RUN_JOB=0
+OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-job) RUN_JOB=0; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || apt-get install -y dataset-fashion-mnist
 [[ -f target/sparktrain.jar ]] || mvn -q -B -DskipTests package
-OUT="$(mktemp -d)"
+[[ -n "$OUT" ]] || OUT="$(mktemp -d)"
+mkdir -p "$OUT"
+echo "legs in $OUT"
 COMMON=(--config conf/fashion-mnist-1k.conf --space conf/tune/grid-space.conf --master "local[2]"
   --set spark.conf.spark.ui.enabled=false)
 timed() {  # name, then the command; its wall seconds go to $OUT/name.seconds
   local name="$1"; shift
+  if [[ -f "$OUT/$name.seconds" ]]; then
+    echo "$name: done before, kept"
+    return 0
+  fi
+  rm -rf "${OUT:?}/$name"
   local t0; t0=$(date +%s.%N)
   "$@" > "$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
   echo "$(date +%s.%N) - $t0" | bc > "$OUT/$name.seconds"
