@@ -76,17 +76,8 @@ final class ClusterTrials implements TrialRunner {
       failure = e.getClass().getSimpleName() + ": " + e.getMessage();
     }
     RunDirectory run = RunDirectory.of(uri, search.fileSystem().getConf());
-    List<TrialsCsv.Epoch> curve = new ArrayList<>();
-    int epochs = task.fromEpochs();
-    if (run.exists("metrics.jsonl")) {
-      for (MetricsLine line : RunJson.metrics(run.read("metrics.jsonl"), uri + "/metrics.jsonl")) {
-        if (line instanceof MetricsLine.Epoch e && e.epoch() > task.fromEpochs()) {
-          curve.add(new TrialsCsv.Epoch(task.number(), e.epoch(), num(e.trainLoss()), num(e.validationLoss()),
-              num(e.validationAccuracy()), num(e.learningRate()), num(e.seconds())));
-          epochs = Math.max(epochs, e.epoch());
-        }
-      }
-    }
+    List<TrialsCsv.Epoch> curve = curve(run, uri, task);
+    int epochs = curve.isEmpty() ? task.fromEpochs() : curve.get(curve.size() - 1).epoch();
     String early = "";
     Optional<SummaryFile> summary = summary(run, uri);
     if (failure.isEmpty() && summary.isPresent() && summary.get().status() == SummaryFile.Status.COMPLETED
@@ -95,6 +86,20 @@ final class ClusterTrials implements TrialRunner {
     }
     return new TrialResult(task.number(), epochs, curve, null, failure, early, "cluster (" + uri + ")",
         (System.nanoTime() - t0) / 1e9, 1);
+  }
+
+  /** The epochs this task trained, from the trial run's metrics.jsonl. */
+  private static List<TrialsCsv.Epoch> curve(RunDirectory run, String uri, TrialTask task) {
+    List<TrialsCsv.Epoch> curve = new ArrayList<>();
+    if (run.exists("metrics.jsonl")) {
+      for (MetricsLine line : RunJson.metrics(run.read("metrics.jsonl"), uri + "/metrics.jsonl")) {
+        if (line instanceof MetricsLine.Epoch e && e.epoch() > task.fromEpochs()) {
+          curve.add(new TrialsCsv.Epoch(task.number(), e.epoch(), num(e.trainLoss()), num(e.validationLoss()),
+              num(e.validationAccuracy()), num(e.learningRate()), num(e.seconds())));
+        }
+      }
+    }
+    return curve;
   }
 
   /** The test accuracy of a completed trial's run, if it has one. */

@@ -134,27 +134,7 @@ public final class SearchSpace {
       throw new ConfigException(where, "the key " + key + " is listed twice");
     }
     checkKey(key, where, reference, arch);
-    Optional<Dimension.Condition> when = Optional.empty();
-    if (d.has("when")) {
-      ConfigReader w = d.at("when");
-      String parent = w.string("key");
-      Dimension p = before.stream().filter(x -> x.key().equals(parent)).findFirst()
-          .orElseThrow(() -> new ConfigException(where + ".when.key", "names " + parent
-              + ", which is not a dimension listed before this one"));
-      if (!p.discrete()) {
-        throw new ConfigException(where + ".when.key", parent + " is not a choice or a small integer range");
-      }
-      List<Object> in = new ArrayList<>();
-      for (ConfigValue v : d.list("when.in")) {
-        Object value = v.unwrapped();
-        if (p.gridValues(2).stream().noneMatch(x -> same(x, value))) {
-          throw new ConfigException(where + ".when.in", value + " is not a value " + parent + " can take: "
-              + p.gridValues(2));
-        }
-        in.add(value);
-      }
-      when = Optional.of(new Dimension.Condition(parent, in));
-    }
+    Optional<Dimension.Condition> when = d.has("when") ? Optional.of(condition(d, where, before)) : Optional.empty();
     String type = d.string("type");
     return switch (type) {
       case "loguniform" -> {
@@ -189,6 +169,28 @@ public final class SearchSpace {
       default -> throw new ConfigException(where + ".type",
           "must be one of loguniform, uniform, int, choice, found '" + type + "'");
     };
+  }
+
+  /** A dimension's {@code when { key, in }}: an earlier discrete dimension and values it can take. */
+  private static Dimension.Condition condition(ConfigReader d, String where, List<Dimension> before) {
+    ConfigReader w = d.at("when");
+    String parent = w.string("key");
+    Dimension p = before.stream().filter(x -> x.key().equals(parent)).findFirst()
+        .orElseThrow(() -> new ConfigException(where + ".when.key", "names " + parent
+            + ", which is not a dimension listed before this one"));
+    if (!p.discrete()) {
+      throw new ConfigException(where + ".when.key", parent + " is not a choice or a small integer range");
+    }
+    List<Object> in = new ArrayList<>();
+    for (ConfigValue v : d.list("when.in")) {
+      Object value = v.unwrapped();
+      if (p.gridValues(2).stream().noneMatch(x -> same(x, value))) {
+        throw new ConfigException(where + ".when.in", value + " is not a value " + parent + " can take: "
+            + p.gridValues(2));
+      }
+      in.add(value);
+    }
+    return new Dimension.Condition(parent, in);
   }
 
   private static void checkKey(String key, String where, Config reference, TuneConfig.Architecture arch) {

@@ -279,12 +279,21 @@ public final class Search {
     save();
   }
 
-  /** The best trial: the one that trained furthest (highest rung), then by the metric. */
+  /**
+   * Trials best first: failed ones last; then the furthest trained (highest rung); then by the metric
+   * (trials without one after those with one); ties to the lower number.
+   */
+  public static Comparator<TrialRecord> bestFirst(TuneConfig.Metric metric) {
+    return Comparator.<TrialRecord>comparingInt(t -> t.status() == TrialRecord.Status.FAILED ? 1 : 0)
+        .thenComparing(Comparator.comparingInt(TrialRecord::rung).reversed())
+        .thenComparingDouble(t -> Double.isNaN(t.metric()) ? Double.POSITIVE_INFINITY : -metric.score(t.metric()))
+        .thenComparingInt(TrialRecord::number);
+  }
+
+  /** The best trial (the first of {@link #bestFirst}) among those that did not fail and have a metric. */
   public static Optional<TrialRecord> best(java.util.Collection<TrialRecord> trials, TuneConfig.Metric metric) {
     return trials.stream().filter(t -> t.status() != TrialRecord.Status.FAILED && !Double.isNaN(t.metric()))
-        .max(Comparator.<TrialRecord>comparingInt(TrialRecord::rung)
-            .thenComparingDouble(t -> metric.score(t.metric()))
-            .thenComparing(Comparator.comparingInt(TrialRecord::number).reversed()));
+        .min(bestFirst(metric));
   }
 
   public List<TrialsCsv.Epoch> curves() {

@@ -35,10 +35,7 @@ public final class TuneReport {
 
   public static String render(Facts f, List<Dimension> dims, List<TrialRecord> trials, List<TrialsCsv.Epoch> curves) {
     List<TrialRecord> sorted = new ArrayList<>(trials);
-    sorted.sort(Comparator.<TrialRecord>comparingInt(t -> t.status() == TrialRecord.Status.FAILED ? 1 : 0)
-        .thenComparing(Comparator.comparingInt(TrialRecord::rung).reversed())
-        .thenComparing(t -> Double.isNaN(t.metric()) ? Double.POSITIVE_INFINITY : -f.metric().score(t.metric()))
-        .thenComparingInt(TrialRecord::number));
+    sorted.sort(Search.bestFirst(f.metric()));
     Optional<TrialRecord> best = Search.best(trials, f.metric());
     int epochs = trials.stream().mapToInt(TrialRecord::epochs).sum();
     StringBuilder h = new StringBuilder();
