@@ -56,6 +56,15 @@ final class ConsoleProgress implements io.sparktrain.train.TrainingEvents {
     out.flush();
   }
 
+  @Override
+  public synchronized void stall(io.sparktrain.train.StallEvent e) {
+    if (e.type() == io.sparktrain.train.StallEvent.Type.KEPT || e.type() == io.sparktrain.train.StallEvent.Type.ROLLBACK) {
+      clearBar();
+      out.printf(Locale.ROOT, "stall: epoch %d, round %d: %s%n", e.epoch(), e.round(), e.detail());
+      out.flush();
+    }
+  }
+
   private void clearBar() {
     if (barShown) {
       out.print("\r" + " ".repeat(100) + "\r");

@@ -6,6 +6,7 @@ import io.sparktrain.report.MetricsLog;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.Recovery;
 import io.sparktrain.train.RoundMetrics;
+import io.sparktrain.train.StallEvent;
 import io.sparktrain.train.TrainingEvents;
 import io.sparktrain.train.TrainingState;
 import java.util.List;
@@ -54,6 +55,13 @@ final class RunEvents implements TrainingEvents {
     metrics.recovery(r);
     console.recovery(r);
     others.forEach(o -> o.recovery(r));
+  }
+
+  @Override
+  public void stall(StallEvent e) {
+    metrics.stall(e);
+    console.stall(e);
+    others.forEach(o -> o.stall(e));
   }
 
   @Override

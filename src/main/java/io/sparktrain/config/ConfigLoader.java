@@ -221,14 +221,19 @@ public final class ConfigLoader {
         r.intValue("workers"), r.bool("saveUpdater"), r.intValue("workerPrefetchBatches"),
         TrainConfig.Approach.of(r.string("approach").toLowerCase(Locale.ROOT)), r.string("exportDirectory"),
         r.string("learningRate").trim().toLowerCase(Locale.ROOT), schedule(r.at("schedule")), guard(r.at("guard")),
-        earlyStopping(r.at("earlyStopping")));
+        earlyStopping(r.at("earlyStopping")), stallPolicy(r.at("stall")));
+  }
+
+  private static StallConfig stallPolicy(ConfigReader r) {
+    return new StallConfig(StallConfig.Action.of(r.string("action").toLowerCase(Locale.ROOT)),
+        r.doubleValue("boostFactor"), r.intValue("boostRounds"), r.intValue("maxActions"));
   }
 
   private static ScheduleConfig schedule(ConfigReader r) {
     return new ScheduleConfig(r.string("type").toLowerCase(Locale.ROOT), r.doubleValue("gamma"), r.intValue("stepEpochs"),
         r.doubleValue("warmupEpochs"), r.doubleValue("minFactor"), r.doubleValue("pctStart"), r.doubleValue("divFactor"),
         r.doubleValue("finalDivFactor"), r.doubleValue("factor"), r.intValue("patience"), r.doubleValue("minDelta"),
-        r.doubleValue("minLearningRate"));
+        r.doubleValue("minLearningRate"), r.doubleValue("restartEpochs"), r.doubleValue("restartMultiplier"));
   }
 
   private static GuardConfig guard(ConfigReader r) {
@@ -273,7 +278,13 @@ public final class ConfigLoader {
   private static HealthConfig health(ConfigReader r) {
     return new HealthConfig(r.bool("enabled"), r.intValue("sampleEvery"), r.intValue("consecutive"),
         r.doubleValue("vanishingRatio"), r.doubleValue("vanishingRelativeNorm"), r.doubleValue("explodingRatio"),
-        r.doubleValue("explodingGrowth"), r.intValue("growthWindow"), r.doubleValue("deadReluFraction"));
+        r.doubleValue("explodingGrowth"), r.intValue("growthWindow"), r.doubleValue("deadReluFraction"),
+        stall(r.at("stall")));
+  }
+
+  private static HealthConfig.Stall stall(ConfigReader r) {
+    return new HealthConfig.Stall(r.intValue("window"), r.doubleValue("noiseZ"), r.doubleValue("minRelativeDrop"),
+        r.doubleValue("highLossFraction"), r.doubleValue("lowUpdateRatio"), r.intValue("validationEpochs"));
   }
 
   private static LrFindConfig lrFind(ConfigReader r) {

@@ -13,7 +13,28 @@ public record HealthConfig(
     double explodingRatio,
     double explodingGrowth,
     int growthWindow,
-    double deadReluFraction) {
+    double deadReluFraction,
+    Stall stall) {
+
+  /**
+   * The stall rule ({@code health.stall}): the training loss over the last {@code window} kept rounds is
+   * flat when its fitted fall is less than {@code noiseZ} standard errors of the slope, or less than
+   * {@code minRelativeDrop} of its mean. A flat loss above {@code highLossFraction} of the untrained
+   * network's loss is a stall: the rate is too small when the network's median update:parameter ratio is
+   * below {@code lowUpdateRatio}, else a saddle or a poor start. A flat loss below it is convergence when
+   * the validation loss has not improved either for {@code validationEpochs} epochs.
+   */
+  public record Stall(int window, double noiseZ, double minRelativeDrop, double highLossFraction,
+      double lowUpdateRatio, int validationEpochs) {
+    public Stall {
+      Check.range("health.stall.window", window, 3, 100_000);
+      Check.range("health.stall.noiseZ", noiseZ, 0, false, 100);
+      Check.range("health.stall.minRelativeDrop", minRelativeDrop, 0, false, 1);
+      Check.range("health.stall.highLossFraction", highLossFraction, 0, true, 10);
+      Check.range("health.stall.lowUpdateRatio", lowUpdateRatio, 0, true, 1);
+      Check.range("health.stall.validationEpochs", validationEpochs, 1, 100_000);
+    }
+  }
 
   public HealthConfig {
     Check.range("health.sampleEvery", sampleEvery, 1, 1_000_000);

@@ -18,9 +18,11 @@ public record ScheduleConfig(
     double factor,
     int patience,
     double minDelta,
-    double minLearningRate) {
+    double minLearningRate,
+    double restartEpochs,
+    double restartMultiplier) {
 
-  public static final List<String> TYPES = List.of("none", "step", "exponential", "cosine", "onecycle", "plateau");
+  public static final List<String> TYPES = List.of("none", "step", "exponential", "cosine", "onecycle", "plateau", "sgdr");
 
   public ScheduleConfig {
     Check.oneOf("train.schedule.type", type, TYPES);
@@ -35,5 +37,7 @@ public record ScheduleConfig(
     Check.range("train.schedule.patience", patience, 0, 100_000);
     Check.range("train.schedule.minDelta", minDelta, 0, false, 1e9);
     Check.range("train.schedule.minLearningRate", minLearningRate, 0, false, 10);
+    Check.range("train.schedule.restartEpochs", restartEpochs, 0, true, 100_000);
+    Check.range("train.schedule.restartMultiplier", restartMultiplier, 1, false, 100);
   }
 }

@@ -15,7 +15,8 @@ public record TrainConfig(
     String learningRate,
     ScheduleConfig schedule,
     GuardConfig guard,
-    EarlyStoppingConfig earlyStopping) {
+    EarlyStoppingConfig earlyStopping,
+    StallConfig stall) {
 
   /** How minibatches reach the workers ({@code train.approach}). */
   public enum Approach {
@@ -56,6 +57,9 @@ public record TrainConfig(
       }
       Check.range("train.learningRate", lr, 0, true, 10);
     }
+    Check.that(stall.action() != StallConfig.Action.RESTART || schedule.type().equals("sgdr"), "train.stall.action",
+        "is restart, which restarts the cycle of warm restarts: it needs train.schedule.type = sgdr, found '"
+            + schedule.type() + "' (use boost with any other schedule)");
   }
 
   /** {@code train.learningRate = auto}: the LR range test picks the rate before training. */

@@ -226,6 +226,18 @@ public final class Diagnoser {
         ? new double[] {recent, baseline} : null;
   }
 
+  /**
+   * Records a finding of another rule (the stall rule): counted in {@link #roundsFlagged()} every time,
+   * kept among {@link #diagnoses()} the first time.
+   *
+   * @return whether it is the first of its kind
+   */
+  public boolean record(Diagnosis d) {
+    List<Diagnosis> out = new ArrayList<>();
+    report(out, d);
+    return !out.isEmpty();
+  }
+
   private void report(List<Diagnosis> out, Diagnosis d) {
     rounds.merge(d.kind(), 1, Integer::sum);
     if (!found.containsKey(d.kind())) {

@@ -20,6 +20,18 @@ public final class Charts {
   /** One chart; {@code series} maps a series name to its y values over {@code x}. Null y values are skipped. */
   public static String line(String title, String xLabel, String yLabel, List<? extends Number> x,
       Map<String, List<Double>> series, boolean logY) {
+    return line(title, xLabel, yLabel, x, series, logY, Map.of());
+  }
+
+  /** A point of a marker series: drawn as a marker alone, no line (events such as the stall policy's). */
+  public record Point(double x, double y) {}
+
+  /**
+   * One chart with marker series on top of the lines: {@code markers} maps a legend name to its points
+   * (points whose y is not finite are left out).
+   */
+  public static String line(String title, String xLabel, String yLabel, List<? extends Number> x,
+      Map<String, List<Double>> series, boolean logY, Map<String, List<Point>> markers) {
     XYChart chart = new XYChartBuilder().width(640).height(320).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
         .build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
@@ -38,6 +50,26 @@ public final class Charts {
       if (!xs.isEmpty()) {
         XYSeries s = chart.addSeries(name, xs, vs);
         s.setMarker(SeriesMarkers.CIRCLE);
+      }
+    });
+    java.util.Iterator<org.knowm.xchart.style.markers.Marker> shapes = List.of(SeriesMarkers.DIAMOND,
+        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS).iterator();
+    java.util.Iterator<java.awt.Color> colors = List.of(new java.awt.Color(0xD62728), new java.awt.Color(0x2CA02C),
+        new java.awt.Color(0x9467BD), new java.awt.Color(0xFF7F0E), new java.awt.Color(0x7F7F7F)).iterator();
+    markers.forEach((name, points) -> {
+      List<Number> xs = new java.util.ArrayList<>();
+      List<Number> ys = new java.util.ArrayList<>();
+      for (Point p : points) {
+        if (Double.isFinite(p.x()) && Double.isFinite(p.y()) && (!logY || p.y() > 0)) {
+          xs.add(p.x());
+          ys.add(p.y());
+        }
+      }
+      if (!xs.isEmpty() && shapes.hasNext()) {
+        XYSeries s = chart.addSeries(name, xs, ys);
+        s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(shapes.next());
+        s.setMarkerColor(colors.next());
       }
     });
     return svg(chart);

@@ -45,8 +45,10 @@ public final class HtmlReport {
     h.append(" · ").append(s.epochs().completed()).append(" epochs · ")
         .append(esc(s.finishedAt())).append("</p>\n");
     List<MetricsLine.Epoch> epochs = lines(run.metrics(), MetricsLine.Epoch.class);
-    curves(h, epochs, lines(run.metrics(), MetricsLine.Round.class), s.health().stopping());
-    learningRate(h, lines(run.metrics(), MetricsLine.Round.class), s);
+    List<MetricsLine.Round> rounds = lines(run.metrics(), MetricsLine.Round.class);
+    StallMarks stall = new StallMarks(rounds, lines(run.metrics(), MetricsLine.Stall.class));
+    curves(h, epochs, rounds, s.health().stopping(), stall);
+    learningRate(h, rounds, s, stall);
     health(h, lines(run.metrics(), MetricsLine.Health.class), s.health());
     lrRange(h, s.health().learningRate().lrFind(), run.lrFindPng());
     test(h, s.test());
@@ -60,7 +62,7 @@ public final class HtmlReport {
   }
 
   private static void curves(StringBuilder h, List<MetricsLine.Epoch> rows, List<MetricsLine.Round> rounds,
-      SummaryFile.Stopping stop) {
+      SummaryFile.Stopping stop, StallMarks stall) {
     List<Integer> epochs = new ArrayList<>();
     Map<String, List<Double>> loss = new LinkedHashMap<>();
     loss.put("train loss", new ArrayList<>());
@@ -78,7 +80,8 @@ public final class HtmlReport {
       gap.add(t == null || v == null ? null : v - t);
     }
     h.append("<section id=\"curves\"><h2>Loss and accuracy per epoch</h2>\n<div class=\"chart\" id=\"chart-loss\">")
-        .append(Charts.line("Loss", "epoch", "loss", epochs, loss, false)).append("</div>\n<div class=\"chart\" id=\"chart-accuracy\">")
+        .append(Charts.line("Loss", "epoch", "loss", epochs, loss, false, stall.byEpoch()))
+        .append("</div>\n<div class=\"chart\" id=\"chart-accuracy\">")
         .append(Charts.line("Validation accuracy", "epoch", "accuracy", epochs, acc, false)).append("</div>\n");
     if (!rounds.isEmpty()) {
       List<Integer> roundIndex = new ArrayList<>();
@@ -89,7 +92,7 @@ public final class HtmlReport {
       }
       h.append("<div class=\"chart\" id=\"chart-rounds\">")
           .append(Charts.line("Training loss per averaging round", "round", "mean minibatch loss", roundIndex,
-              Map.of("train loss", roundLoss), false)).append("</div>\n");
+              Map.of("train loss", roundLoss), false, stall.byRound(StallMarks.Y.LOSS))).append("</div>\n");
     }
     h.append("<table><tr><th>epoch</th><th>train loss</th><th>validation loss</th><th>gap (val − train)</th>"
         + "<th>validation accuracy</th><th>examples/s</th><th>seconds</th></tr>\n");
@@ -106,7 +109,8 @@ public final class HtmlReport {
         .append(stop.chosenEpoch()).append("'s.</p></section>\n");
   }
 
-  private static void learningRate(StringBuilder h, List<MetricsLine.Round> rounds, SummaryFile s) {
+  private static void learningRate(StringBuilder h, List<MetricsLine.Round> rounds, SummaryFile s,
+      StallMarks stall) {
     List<Integer> x = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     for (MetricsLine.Round r : rounds) {
@@ -116,13 +120,15 @@ public final class HtmlReport {
     SummaryFile.LearningRate lr = s.health().learningRate();
     h.append("<section id=\"learning-rate\"><h2>Learning rate</h2>\n<div class=\"chart\" id=\"chart-lr\">")
         .append(Charts.line("Learning rate per averaging round", "round", "learning rate", x,
-            Map.of("learning rate", values), true))
+            Map.of("learning rate", values), true, stall.byRound(StallMarks.Y.RATE)))
         .append("</div><p class=\"note\">").append(esc(or(s.training().updater(), "")))
         .append(", learning rate from ").append(esc(or(lr.source(), "the config")))
         .append(": ").append(esc(or(lr.initial(), "?"))).append(" at the start, ")
         .append(esc(or(lr.last(), "?"))).append(" at the end; schedule ")
         .append(esc(or(s.training().schedule(), "none"))).append("; ")
-        .append(s.health().guard().recoveries()).append(" divergence recoveries.</p></section>\n");
+        .append(s.health().guard().recoveries()).append(" divergence recoveries; stall policy ")
+        .append(esc(or(s.training().stall(), "?"))).append(", ")
+        .append(s.health().stall() == null ? 0 : s.health().stall().actions()).append(" boosts or restarts.</p></section>\n");
   }
 
   private static void health(StringBuilder h, List<MetricsLine.Health> lines, SummaryFile.Health health) {
@@ -136,7 +142,8 @@ public final class HtmlReport {
       }
       h.append("</ul>\n");
     } else {
-      h.append("<p>No diagnosis: no vanishing or exploding gradients and no dead ReLU units were found.</p>\n");
+      h.append("<p>No diagnosis: no vanishing or exploding gradients, no dead ReLU units and no stalled loss were "
+          + "found.</p>\n");
     }
     if (!health.guard().events().isEmpty()) {
       h.append("<table><tr><th>epoch</th><th>round</th><th>divergence</th><th>learning rate</th></tr>");
@@ -145,6 +152,18 @@ public final class HtmlReport {
             .append("</td><td>").append(esc(r.reason())).append("</td><td>")
             .append(esc(r.learningRateBefore())).append(" → ")
             .append(esc(r.learningRateAfter())).append("</td></tr>");
+      }
+      h.append("</table>\n");
+    }
+    if (health.stall() != null && !health.stall().events().isEmpty()) {
+      h.append("<table id=\"stall\"><tr><th>epoch</th><th>round</th><th>stall policy</th><th>finding</th>"
+          + "<th>learning rate</th><th>loss</th><th>what happened</th></tr>");
+      for (SummaryFile.StallEvent e : health.stall().events()) {
+        h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(e.round()).append("</td><td>")
+            .append(esc(e.event())).append("</td><td>").append(esc(e.finding())).append("</td><td>")
+            .append(esc(e.learningRateBefore())).append(" → ").append(esc(e.learningRateAfter()))
+            .append("</td><td>").append(f4(e.loss())).append("</td><td>").append(esc(e.detail()))
+            .append("</td></tr>");
       }
       h.append("</table>\n");
     }

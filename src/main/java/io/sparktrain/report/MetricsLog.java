@@ -8,6 +8,7 @@ import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.Recovery;
 import io.sparktrain.train.RoundMetrics;
+import io.sparktrain.train.StallEvent;
 import io.sparktrain.train.TrainingEvents;
 import io.sparktrain.train.TrainingState;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import java.util.Map;
  * metrics.jsonl: one {@link MetricsLine} per line, rewritten atomically each time so a reader following
  * the run always sees whole lines. Types: {@code round} after every averaging round, {@code health} (the
  * round's per-layer gradient health), {@code diagnosis}, {@code recovery} (the divergence guard undid a
- * round), {@code epoch} after every epoch, and {@code resume} where a resumed run continued.
+ * round), {@code stall} (the stall policy acted), {@code epoch} after every epoch, and {@code resume} where a resumed run continued.
  */
 public final class MetricsLog implements TrainingEvents {
   public static final String FILE = "metrics.jsonl";
@@ -98,6 +99,12 @@ public final class MetricsLog implements TrainingEvents {
   public synchronized void recovery(Recovery r) {
     append(new MetricsLine.Recovery(r.epoch(), r.round(), r.reason(), Json.num(r.learningRateBefore()),
         Json.num(r.learningRateAfter()), now()));
+  }
+
+  @Override
+  public synchronized void stall(StallEvent e) {
+    append(new MetricsLine.Stall(e.epoch(), e.round(), e.type().key(), e.finding(), Json.num(e.learningRateBefore()),
+        Json.num(e.learningRateAfter()), Json.num(e.loss()), e.detail(), now()));
   }
 
   /** Called on the loop's thread after every round: writes buffered round lines at most every FLUSH_NANOS. */

@@ -9,6 +9,7 @@ import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.report.schema.SummaryFile;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.TrainedModel;
+import io.sparktrain.train.StallEvent;
 import io.sparktrain.train.TrainingHealth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,8 +95,13 @@ public final class Summary {
         h.roundsFlagged().getOrDefault(d.kind(), 1))).toList();
     List<SummaryFile.Recovery> recoveries = h.recoveries().stream().map(r -> new SummaryFile.Recovery(r.epoch(),
         r.round(), r.reason(), Json.num(r.learningRateBefore()), Json.num(r.learningRateAfter()))).toList();
+    List<SummaryFile.StallEvent> stall = h.stallEvents().stream().map(e -> new SummaryFile.StallEvent(e.epoch(),
+        e.round(), e.type().key(), e.finding(), Json.num(e.learningRateBefore()), Json.num(e.learningRateAfter()),
+        Json.num(e.loss()), e.detail())).toList();
+    int actions = (int) h.stallEvents().stream().filter(e -> e.type() == StallEvent.Type.BOOST
+        || e.type() == StallEvent.Type.RESTART).count();
     return new SummaryFile.Health(diagnoses, h.healthSamples(),
-        new SummaryFile.Guard(recoveries.size(), recoveries),
+        new SummaryFile.Guard(recoveries.size(), recoveries), new SummaryFile.Stall(actions, stall),
         new SummaryFile.Stopping(h.stoppedBy(), h.stopReason(), h.bestEpoch()),
         new SummaryFile.LearningRate(h.learningRateSource(), Json.num(h.initialLearningRate()),
             Json.num(h.finalLearningRate()), h.lrFind() == null ? null : LrFindFiles.entry(h.lrFind())));
@@ -138,6 +144,6 @@ public final class Summary {
         "parameter averaging (dl4j-spark ParameterAveragingTrainingMaster)", t.epochs(), t.batchSizePerWorker(),
         t.averagingFrequency(), t.saveUpdater(), t.approach().key(), t.schedule().type(), t.guard().enabled(),
         t.earlyStopping().enabled() ? t.earlyStopping().metric() + ", patience " + t.earlyStopping().patience()
-            : "off");
+            : "off", t.stall().action().key());
   }
 }

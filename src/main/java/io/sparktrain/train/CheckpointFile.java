@@ -39,6 +39,8 @@ final class CheckpointFile {
   static final String STATE = "sparktrain-state.json";
   static final String BEST_COEFFICIENTS = "best-coefficients.bin";
   static final String BEST_UPDATER = "best-updaterState.bin";
+  static final String ROLLBACK_COEFFICIENTS = "rollback-coefficients.bin";
+  static final String ROLLBACK_UPDATER = "rollback-updaterState.bin";
 
   static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -50,7 +52,8 @@ final class CheckpointFile {
   /** The state without its arrays, as {@code sparktrain-state.json} holds it. */
   record Saved(int format, TrainingState.Position position, int iterationCount, int epochCount, double learningRate,
       LrSchedule.State schedule, DivergenceGuard.State guard, EarlyStopping.State early, Integer bestIterationCount,
-      Integer bestEpochCount, Diagnoser.State diagnoser, TrainingState.RunFacts facts, List<EpochMetrics> epochs,
+      Integer bestEpochCount, Diagnoser.State diagnoser, StallPolicy.State stall, Integer rollbackIterationCount,
+      Integer rollbackEpochCount, TrainingState.RunFacts facts, List<EpochMetrics> epochs,
       TrainingState.EpochProgress epoch, TrainingState.Totals totals, TrainingState.Stop stop) {}
 
   static void write(TrainingState s, MultiLayerConfiguration conf, OutputStream stream) throws IOException {
@@ -58,9 +61,12 @@ final class CheckpointFile {
     c.setIterationCount(s.weights().iterationCount());
     c.setEpochCount(s.weights().epochCount());
     Weights best = s.best();
+    Weights rollback = s.rollback();
     Saved saved = new Saved(FORMAT, s.position(), s.weights().iterationCount(), s.weights().epochCount(),
         s.learningRate(), s.schedule(), s.guard(), s.early(), best == null ? null : best.iterationCount(),
-        best == null ? null : best.epochCount(), s.diagnoser(), s.facts(), s.epochs(), s.epoch(), s.totals(), s.stop());
+        best == null ? null : best.epochCount(), s.diagnoser(), s.stall(),
+        rollback == null ? null : rollback.iterationCount(), rollback == null ? null : rollback.epochCount(),
+        s.facts(), s.epochs(), s.epoch(), s.totals(), s.stop());
     ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(stream, 1 << 16));
     entry(zip, CONFIGURATION, c.toJson().getBytes(StandardCharsets.UTF_8));
     array(zip, COEFFICIENTS, s.weights().params());
@@ -68,6 +74,10 @@ final class CheckpointFile {
     if (best != null) {
       array(zip, BEST_COEFFICIENTS, best.params());
       array(zip, BEST_UPDATER, best.updater());
+    }
+    if (rollback != null) {
+      array(zip, ROLLBACK_COEFFICIENTS, rollback.params());
+      array(zip, ROLLBACK_UPDATER, rollback.updater());
     }
     entry(zip, STATE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(saved));
     zip.finish();
@@ -101,8 +111,14 @@ final class CheckpointFile {
     Weights weights = new Weights(arrays.get(COEFFICIENTS), arrays.get(UPDATER), s.iterationCount(), s.epochCount());
     Weights best = arrays.containsKey(BEST_COEFFICIENTS) ? new Weights(arrays.get(BEST_COEFFICIENTS),
         arrays.get(BEST_UPDATER), s.bestIterationCount(), s.bestEpochCount()) : null;
-    TrainingState state = new TrainingState(s.position(), weights, s.learningRate(), s.schedule(), s.guard(), s.early(),
-        best, s.diagnoser(), s.facts(), s.epochs(), s.epoch(), s.totals(), s.stop());
+    Weights rollback = arrays.containsKey(ROLLBACK_COEFFICIENTS) ? new Weights(arrays.get(ROLLBACK_COEFFICIENTS),
+        arrays.get(ROLLBACK_UPDATER), s.rollbackIterationCount(), s.rollbackEpochCount()) : null;
+    // A checkpoint from before the stall policy has none of its state: it starts afresh.
+    StallPolicy.State stall = s.stall() != null ? s.stall() : StallPolicy.State.initial(Double.NaN);
+    LrSchedule.State schedule = s.schedule();
+    TrainingState state = new TrainingState(s.position(), weights, s.learningRate(), schedule, s.guard(), s.early(),
+        best, s.diagnoser(), stall, stall.boost() != null ? rollback : null, s.facts(), s.epochs(), s.epoch(),
+        s.totals(), s.stop());
     return new Loaded(state, conf);
   }
 

@@ -14,15 +14,16 @@ public final class LrSchedule {
   private final int epochs;
 
   /**
-   * Reduce-on-plateau's memory (the other schedules are functions of progress alone).
+   * What the schedule remembers (the other schedules are functions of progress alone).
    *
-   * @param plateauFactor the product of the cuts so far
-   * @param bestLoss the best validation loss so far
-   * @param sinceBest epochs since it improved
+   * @param plateauFactor reduce-on-plateau: the product of the cuts so far
+   * @param bestLoss reduce-on-plateau: the best validation loss so far
+   * @param sinceBest reduce-on-plateau: epochs since it improved
+   * @param cycleStart sgdr: the progress (in epochs) where the cycles started, 0 unless a stall restarted them
    */
-  public record State(double plateauFactor, double bestLoss, int sinceBest) {
+  public record State(double plateauFactor, double bestLoss, int sinceBest, double cycleStart) {
     public static State initial() {
-      return new State(1.0, Double.POSITIVE_INFINITY, 0);
+      return new State(1.0, Double.POSITIVE_INFINITY, 0, 0.0);
     }
   }
 
@@ -49,6 +50,7 @@ public final class LrSchedule {
       case "cosine" -> cosine(p);
       case "onecycle" -> oneCycle(p / epochs);
       case "plateau" -> Math.max(c.minLearningRate(), base * s.plateauFactor());
+      case "sgdr" -> warmRestarts(p - s.cycleStart());
       default -> base;
     };
   }
@@ -67,6 +69,33 @@ public final class LrSchedule {
     return base * (c.minFactor() + (1 - c.minFactor()) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
   }
 
+  /**
+   * SGDR (Loshchilov and Hutter 2017): cosine from the rate to rate x minFactor over a cycle of
+   * restartEpochs, then a restart at the rate, each cycle restartMultiplier times as long as the last.
+   */
+  private double warmRestarts(double p) {
+    double length = c.restartEpochs();
+    double t = Math.max(0, p);
+    while (t >= length) {
+      t -= length;
+      length *= c.restartMultiplier();
+    }
+    return base * (c.minFactor() + (1 - c.minFactor()) * 0.5 * (1 + Math.cos(Math.PI * t / length)));
+  }
+
+  /**
+   * The schedule restarted at {@code p} epochs of progress: sgdr's cycles begin again there, at the peak
+   * rate (train.stall.action = restart). The other schedules have no cycle to restart.
+   */
+  public State restart(State s, double p) {
+    return c.type().equals("sgdr") ? new State(s.plateauFactor(), s.bestLoss(), s.sinceBest(), p) : s;
+  }
+
+  /** The progress, in epochs, at the start of round {@code round} (0-based) of {@code rounds} in {@code epoch}. */
+  public static double progress(int epoch, int round, int rounds) {
+    return (epoch - 1) + round / (double) Math.max(1, rounds);
+  }
+
   private double oneCycle(double x) {
     double start = base / c.divFactor();
     double end = start / c.finalDivFactor();
@@ -83,12 +112,12 @@ public final class LrSchedule {
       return new EpochEnd(s, false);
     }
     if (validationLoss < s.bestLoss() - c.minDelta()) {
-      return new EpochEnd(new State(s.plateauFactor(), validationLoss, 0), false);
+      return new EpochEnd(new State(s.plateauFactor(), validationLoss, 0, s.cycleStart()), false);
     }
     int since = s.sinceBest() + 1;
     if (since > c.patience() && base * s.plateauFactor() > c.minLearningRate()) {
-      return new EpochEnd(new State(s.plateauFactor() * c.factor(), s.bestLoss(), 0), true);
+      return new EpochEnd(new State(s.plateauFactor() * c.factor(), s.bestLoss(), 0, s.cycleStart()), true);
     }
-    return new EpochEnd(new State(s.plateauFactor(), s.bestLoss(), since), false);
+    return new EpochEnd(new State(s.plateauFactor(), s.bestLoss(), since, s.cycleStart()), false);
   }
 }

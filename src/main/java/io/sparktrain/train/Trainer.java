@@ -9,6 +9,7 @@ import io.sparktrain.data.Batches;
 import io.sparktrain.data.Splits;
 import io.sparktrain.health.Diagnoser;
 import io.sparktrain.health.HealthMonitor;
+import io.sparktrain.health.StallRule;
 import io.sparktrain.lrfind.LrCurve;
 import io.sparktrain.lrfind.LrFinder;
 import io.sparktrain.model.ModelFactory;
@@ -134,6 +135,7 @@ public final class Trainer {
           new Validation(validation, labels(), data.trainCount()), tracker, monitor, layerTypes,
           new Diagnoser(job.health(), job.model(), t.guard().enabled(), start.facts().startRate()), schedule,
           new DivergenceGuard(t.guard()), new EarlyStopping(t.earlyStopping()),
+          new StallPolicy(t.stall(), new StallRule(job.health(), job.model()), job.health().stall().minRelativeDrop()),
           new Checkpointer(job.checkpoint(), run.checkpoints(), conf, start.totals().rounds(), start.position()),
           run.events(), run.interruption(), faults, start.totals().faults());
       TrainingState end;
@@ -167,16 +169,18 @@ public final class Trainer {
         : t.learningRate().isEmpty() ? "model.updater.learningRate" : "train.learningRate";
     DivergenceGuard guard = new DivergenceGuard(t.guard());
     DivergenceGuard.State guardState = DivergenceGuard.State.initial();
+    sc.setJobGroup("baseline", "loss of the untrained network", false);
+    double untrained = net.score(validation);
     if (t.guard().enabled()) {
-      sc.setJobGroup("baseline", "loss of the untrained network", false);
-      guardState = guard.baseline(guardState, net.score(validation));
+      guardState = guard.baseline(guardState, untrained);
     }
     TrainingState.RunFacts facts = new TrainingState.RunFacts(rate, source, lrFind, workers, data.partitions(),
         data.identity(), data.scaler(), augment.featureStd());
     double startRate = new LrSchedule(t.schedule(), rate, t.epochs()).startRate();
     Diagnoser diagnoser = new Diagnoser(job.health(), job.model(), t.guard().enabled(), rate);
     return new TrainingState(new TrainingState.Position(1, 0), net.weights(), startRate, LrSchedule.State.initial(),
-        guardState, EarlyStopping.State.initial(), null, diagnoser.state(), facts, List.of(),
+        guardState, EarlyStopping.State.initial(), null, diagnoser.state(), StallPolicy.State.initial(untrained), null,
+        facts, List.of(),
         TrainingState.EpochProgress.START, TrainingState.Totals.START, null);
   }
 
@@ -237,7 +241,8 @@ public final class Trainer {
 
   /** What the trainer noticed and did, from a state: for summary.json, also when training diverged or stopped. */
   public static TrainingHealth health(TrainingState s, String stoppedBy, String reason, int bestEpoch) {
-    return new TrainingHealth(s.diagnoser().found(), s.diagnoser().rounds(), s.guard().recoveries(), stoppedBy, reason,
+    return new TrainingHealth(s.diagnoser().found(), s.diagnoser().rounds(), s.guard().recoveries(),
+        s.stall().events(), stoppedBy, reason,
         bestEpoch, s.facts().rateSource(), s.facts().startRate(), s.learningRate(), s.facts().lrFind(),
         (int) s.totals().healthSamples());
   }

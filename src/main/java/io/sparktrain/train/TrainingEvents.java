@@ -15,6 +15,9 @@ public interface TrainingEvents extends EpochListener, RoundListener {
   /** The divergence guard undid a round. */
   default void recovery(Recovery recovery) {}
 
+  /** The stall policy acted on a stall, ended a boost, or reported a stall it left alone. */
+  default void stall(StallEvent event) {}
+
   /** The state after the policies judged a round (on the loop's thread, which may write files). */
   default void roundJudged(TrainingState state) {}
 }

@@ -21,7 +21,7 @@ final class TrainingLoop {
   /** What the loop works with besides the state: the network, the data, the rules and the listeners. */
   record Parts(JavaSparkContext sc, TrainConfig train, SparkNetwork net, RoundSource source, Validation validation,
       RoundTracker tracker, HealthMonitor monitor, List<String> layerTypes, Diagnoser diagnoser,
-      LrSchedule schedule, DivergenceGuard guard, EarlyStopping early, Checkpointer checkpointer,
+      LrSchedule schedule, DivergenceGuard guard, EarlyStopping early, StallPolicy stall, Checkpointer checkpointer,
       TrainingEvents events, Interruption interruption, FaultLog faults, FaultLog.Faults earlierFaults) {}
 
   /** One round as the policies see it. */
@@ -61,7 +61,8 @@ final class TrainingLoop {
       p.tracker().startEpoch(epoch, p.source().averagingRounds(epoch), round);
     }
     p.sc().setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + p.train().epochs() + ": training", false);
-    double lr = p.schedule().rate(s.schedule(), epoch, round, rounds) * s.guard().scale();
+    double lr = p.schedule().rate(s.schedule(), epoch, round, rounds) * s.guard().scale()
+        * p.stall().rateFactor(s.stall());
     s = rate(s, lr);
     RoundResult r = fit(s, epoch, round);
     List<LayerHealth> layers = LayerHealth.merge(r.samples(), p.layerTypes());
@@ -74,17 +75,26 @@ final class TrainingLoop {
     }
     DivergenceGuard.Verdict v = p.guard().judge(s.guard(), epoch, round, r.loss(), r.parametersFinite(), lr,
         p.schedule().startRate());
-    TrainingState next = s.withGuard(v.next());
-    if (v instanceof DivergenceGuard.Keep) {
-      next = next.withWeights(p.net().weights()).withEpoch(s.epoch().add(r.loss(), r.minibatches()));
+    TrainingState next;
+    if (s.stall().boost() != null && !(v instanceof DivergenceGuard.Keep)) {
+      // A boosted round diverged: the boost's doing, so the stall policy rolls it back, not the guard.
+      String reason = v instanceof DivergenceGuard.Undo undo ? undo.recovery().reason()
+          : "beyond train.guard.maxRecoveries";
+      StallPolicy.EndBoost end = p.stall().aborted(s.stall(), epoch, round, lr, reason);
+      p.net().restore(s.rollback());
+      next = s.withWeights(s.rollback()).withStall(end.next(), null);
+      p.events().stall(end.event());
+    } else if (v instanceof DivergenceGuard.Keep) {
+      next = s.withGuard(v.next()).withWeights(p.net().weights()).withEpoch(s.epoch().add(r.loss(), r.minibatches()));
+      next = stall(next, epoch, round, rounds, r.loss(), lr, layers);
     } else if (v instanceof DivergenceGuard.Undo undo) {
       p.net().restore(s.weights());
-      next = rate(next, undo.recovery().learningRateAfter());
+      next = rate(s.withGuard(v.next()), undo.recovery().learningRateAfter());
       p.events().recovery(undo.recovery());
-    } else if (v instanceof DivergenceGuard.GiveUp giveUp) {
+    } else {
       p.net().restore(s.weights());
-      throw new DivergedException(giveUp.message(), Trainer.health(next, "diverged",
-          "the divergence guard gave up in epoch " + epoch + ", round " + round, epoch - 1));
+      throw new DivergedException(((DivergenceGuard.GiveUp) v).message(), Trainer.health(s.withGuard(v.next()),
+          "diverged", "the divergence guard gave up in epoch " + epoch + ", round " + round, epoch - 1));
     }
     TrainingState.EpochProgress progress = next.epoch();
     TrainingState.Totals t = s.totals();
@@ -94,6 +104,47 @@ final class TrainingLoop {
         .withTotals(new TrainingState.Totals(t.rounds() + 1, t.healthSamples() + r.samples().size(),
             t.trainSeconds() + r.seconds(), p.earlierFaults().plus(p.faults().faults())))
         .withPosition(new TrainingState.Position(epoch, round + 1));
+  }
+
+  /** Asks the stall policy about a kept round and does what it says. */
+  private TrainingState stall(TrainingState s, int epoch, int round, int rounds, double loss, double lr,
+      List<LayerHealth> layers) {
+    double progress = LrSchedule.progress(epoch, round + 1, rounds);
+    LrSchedule.State restarted = p.schedule().restart(s.schedule(), progress);
+    double peak = p.schedule().rateAt(restarted, progress) * s.guard().scale();
+    List<Double> validation = s.epochs().stream().map(EpochMetrics::validationLoss).toList();
+    StallPolicy.Verdict v = p.stall().judge(s.stall(), epoch, round, loss, lr, peak, layers, validation);
+    if (v instanceof StallPolicy.Noticed n) {
+      diagnose(n.finding(), n.remedy());
+      if (n.event() != null) {
+        p.events().stall(n.event());
+      }
+      return s.withStall(v.next(), s.rollback());
+    } else if (v instanceof StallPolicy.StartBoost b) {
+      diagnose(b.finding(), b.remedy());
+      p.events().stall(b.event());
+      return s.withStall(v.next(), s.weights());
+    } else if (v instanceof StallPolicy.Restart r) {
+      diagnose(r.finding(), r.remedy());
+      p.events().stall(r.event());
+      return s.withStall(v.next(), null).withSchedule(restarted);
+    } else if (v instanceof StallPolicy.EndBoost e) {
+      p.events().stall(e.event());
+      if (e.rollback()) {
+        p.net().restore(s.rollback());
+        s = s.withWeights(s.rollback());
+      }
+      return s.withStall(v.next(), null);
+    }
+    return s.withStall(v.next(), s.rollback());
+  }
+
+  /** A stall finding: counted by the diagnoser, reported the first time of its kind. */
+  private void diagnose(io.sparktrain.health.StallRule.Finding f, String remedy) {
+    Diagnosis d = f.diagnosis(remedy);
+    if (p.diagnoser().record(d)) {
+      p.events().diagnosis(d);
+    }
   }
 
   /** Sets the network's rate when it changes. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param weights the parameters and updater state after the last kept round (the guard restores them)
  * @param learningRate the rate the network is set to (the schedule's times the guard's cuts)
  * @param best the best epoch's weights when early stopping keeps them, else null
+ * @param stall the stall policy's memory
+ * @param rollback the weights a stall boost in progress rolls back to, else null
  * @param facts what was decided when the run started and never changes
  * @param epochs the metrics of every completed epoch
  * @param epoch the epoch in progress so far
@@ -33,6 +35,8 @@ public record TrainingState(
     EarlyStopping.State early,
     Weights best,
     Diagnoser.State diagnoser,
+    StallPolicy.State stall,
+    Weights rollback,
     RunFacts facts,
     List<EpochMetrics> epochs,
     EpochProgress epoch,
@@ -111,53 +115,59 @@ public record TrainingState(
   }
 
   public TrainingState withPosition(Position p) {
-    return new TrainingState(p, weights, learningRate, schedule, guard, early, best, diagnoser, facts, epochs, epoch,
-        totals, stop);
+    return new TrainingState(p, weights, learningRate, schedule, guard, early, best, diagnoser, stall, rollback,
+        facts, epochs, epoch, totals, stop);
   }
 
   public TrainingState withWeights(Weights w) {
-    return new TrainingState(position, w, learningRate, schedule, guard, early, best, diagnoser, facts, epochs, epoch,
-        totals, stop);
+    return new TrainingState(position, w, learningRate, schedule, guard, early, best, diagnoser, stall, rollback,
+        facts, epochs, epoch, totals, stop);
   }
 
   public TrainingState withLearningRate(double lr) {
-    return new TrainingState(position, weights, lr, schedule, guard, early, best, diagnoser, facts, epochs, epoch,
-        totals, stop);
+    return new TrainingState(position, weights, lr, schedule, guard, early, best, diagnoser, stall, rollback, facts,
+        epochs, epoch, totals, stop);
   }
 
   public TrainingState withSchedule(LrSchedule.State s) {
-    return new TrainingState(position, weights, learningRate, s, guard, early, best, diagnoser, facts, epochs, epoch,
-        totals, stop);
+    return new TrainingState(position, weights, learningRate, s, guard, early, best, diagnoser, stall, rollback,
+        facts, epochs, epoch, totals, stop);
   }
 
   public TrainingState withGuard(DivergenceGuard.State g) {
-    return new TrainingState(position, weights, learningRate, schedule, g, early, best, diagnoser, facts, epochs,
-        epoch, totals, stop);
+    return new TrainingState(position, weights, learningRate, schedule, g, early, best, diagnoser, stall, rollback,
+        facts, epochs, epoch, totals, stop);
   }
 
   public TrainingState withEarly(EarlyStopping.State e, Weights bestWeights) {
-    return new TrainingState(position, weights, learningRate, schedule, guard, e, bestWeights, diagnoser, facts, epochs,
-        epoch, totals, stop);
+    return new TrainingState(position, weights, learningRate, schedule, guard, e, bestWeights, diagnoser, stall,
+        rollback, facts, epochs, epoch, totals, stop);
   }
 
   public TrainingState withDiagnoser(Diagnoser.State d) {
-    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, d, facts, epochs, epoch,
-        totals, stop);
+    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, d, stall, rollback,
+        facts, epochs, epoch, totals, stop);
+  }
+
+  /** The stall policy's next state, and the weights a boost rolls back to (null when none runs). */
+  public TrainingState withStall(StallPolicy.State s, Weights rollbackTo) {
+    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, s,
+        rollbackTo, facts, epochs, epoch, totals, stop);
   }
 
   public TrainingState withEpoch(EpochProgress e) {
-    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, facts, epochs,
-        e, totals, stop);
+    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, stall,
+        rollback, facts, epochs, e, totals, stop);
   }
 
   public TrainingState withTotals(Totals t) {
-    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, facts, epochs,
-        epoch, t, stop);
+    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, stall,
+        rollback, facts, epochs, epoch, t, stop);
   }
 
   public TrainingState withStop(Stop s) {
-    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, facts, epochs,
-        epoch, totals, s);
+    return new TrainingState(position, weights, learningRate, schedule, guard, early, best, diagnoser, stall,
+        rollback, facts, epochs, epoch, totals, s);
   }
 
   /** This state with an epoch's metrics added and the position moved to the start of the next epoch. */
@@ -165,6 +175,6 @@ public record TrainingState(
     List<EpochMetrics> all = new ArrayList<>(epochs);
     all.add(m);
     return new TrainingState(new Position(position.epoch() + 1, 0), weights, learningRate, schedule, guard, early,
-        best, diagnoser, facts, all, EpochProgress.START, totals, stop);
+        best, diagnoser, stall, rollback, facts, all, EpochProgress.START, totals, stop);
   }
 }

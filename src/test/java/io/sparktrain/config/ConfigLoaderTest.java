@@ -103,7 +103,15 @@ class ConfigLoaderTest {
     assertRejected("train.learningRate=fast",
         "train.learningRate: must be empty (model.updater.learningRate applies), a number or auto, found 'fast'");
     assertRejected("train.schedule.type=linear",
-        "train.schedule.type: must be one of none, step, exponential, cosine, onecycle, plateau, found 'linear'");
+        "train.schedule.type: must be one of none, step, exponential, cosine, onecycle, plateau, sgdr, found 'linear'");
+    assertThat(job.train().stall().action()).isEqualTo(StallConfig.Action.BOOST);
+    assertThat(job.health().stall().window()).isEqualTo(15);
+    assertThat(sample("train.stall.action=restart", "train.schedule.type=sgdr").train().stall().action())
+        .isEqualTo(StallConfig.Action.RESTART);
+    assertRejected("train.stall.action=restart", "train.stall.action: is restart, which restarts the cycle of warm "
+        + "restarts: it needs train.schedule.type = sgdr, found 'none' (use boost with any other schedule)");
+    assertRejected("train.stall.action=jump", "train.stall.action: must be one of none, boost, restart, found 'jump'");
+    assertRejected("health.stall.window=2", "health.stall.window: must be between 3 and 100000, found 2");
     assertRejected("train.earlyStopping.metric=f1",
         "train.earlyStopping.metric: must be one of validationLoss, validationAccuracy, found 'f1'");
     assertRejected("model.gradientNormalization=clip",

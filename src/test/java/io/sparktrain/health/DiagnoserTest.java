@@ -11,7 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DiagnoserTest {
-  static final HealthConfig HEALTH = new HealthConfig(true, 10, 3, 1e-5, 1e-3, 0.1, 10, 5, 0.5);
+  static final HealthConfig HEALTH = new HealthConfig(true, 10, 3, 1e-5, 1e-3, 0.1, 10, 5, 0.5,
+      new HealthConfig.Stall(15, 2.0, 0.01, 0.5, 1e-4, 2));
 
   static LayerSpec dense(int i, String activation) {
     return new LayerSpec("model.layers[" + i + "]", "dense", 32, 0, List.of(3, 3), List.of(1, 1), "same", "max", 0.5,

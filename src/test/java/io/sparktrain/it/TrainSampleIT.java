@@ -50,10 +50,11 @@ class TrainSampleIT {
     JsonNode health = new ObjectMapper().readTree(run.resolve("summary.json").toFile()).get("health");
     assertThat(health.get("diagnoses")).as(console).isEmpty();
     assertThat(health.get("guard").get("recoveries").asInt()).isZero();
+    assertThat(health.get("stall").get("events")).as("no stall on a healthy run").isEmpty();
     assertThat(health.get("samples").asInt()).isGreaterThan(8 * 10);
     assertThat(health.get("stopping").get("stoppedBy").asText()).isEqualTo("epochs");
     assertThat(health.get("learningRate").get("final").asDouble()).isEqualTo(0.001);
-    assertThat(console).doesNotContain("health:", "guard:");
+    assertThat(console).doesNotContain("health:", "guard:", "stall:");
     try (var files = Files.list(run.resolve("checkpoints"))) {
       assertThat(files.map(p -> p.getFileName().toString())).as("the newest checkpoint is kept, the others removed")
           .containsExactlyInAnyOrder("LATEST", "checkpoint-0009-00000.zip");

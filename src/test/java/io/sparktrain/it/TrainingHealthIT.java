@@ -133,7 +133,55 @@ class TrainingHealthIT {
         "1 divergence recoveries".replace("1", String.valueOf(guard.get("recoveries").asInt())));
     assertThat(guarded.result().testAccuracy()).isGreaterThan(sane.result().testAccuracy() - 0.05);
     assertThat(sane.summary().get("health").get("diagnoses")).as(sane.console()).isEmpty();
+    assertThat(sane.summary().get("health").get("stall").get("events")).as("no stall on the well-tuned run").isEmpty();
     assertThat(sane.summary().get("health").get("guard").get("recoveries").asInt()).isZero();
+  }
+
+  @Test
+  void plateau_isReportedAsAStall_andTheBoostLeavesIt_whereWithoutThePolicyTheLossStaysHigh() throws Exception {
+    Run without = train("plateau-none", job("plateau", "train.stall.action=none"));
+    Run boosted = train("plateau", job("plateau"));
+    assertThat(without.failure()).isNull();
+    assertThat(boosted.failure()).isNull();
+    for (Run run : List.of(without, boosted)) {
+      JsonNode stall = null;
+      for (JsonNode d : run.summary().get("health").get("diagnoses")) {
+        if (d.get("kind").asText().equals("stall")) {
+          stall = d;
+        }
+      }
+      assertThat(stall).as(run.console()).isNotNull();
+      assertThat(stall.get("epoch").asInt()).isEqualTo(1);
+      assertThat(stall.get("message").asText()).startsWith("training has stalled on a plateau")
+          .contains("of the untrained network's", "neither vanishing nor exploding", "saddle point or a poor start",
+              "add batch normalisation", "model.weightInit = xavier", "use Adam instead of plain SGD");
+      assertThat(run.console()).contains("health: training has stalled on a plateau");
+      assertThat(run.metrics("diagnosis")).extracting(n -> n.get("kind").asText()).containsExactly("stall");
+    }
+    // Without the policy: reported, nothing changed, the loss still near the untrained 2.30.
+    JsonNode quiet = without.summary().get("health").get("stall");
+    assertThat(quiet.get("actions").asInt()).isZero();
+    assertThat(quiet.get("events").get(0).get("event").asText()).isEqualTo("reported");
+    assertThat(without.metrics("round")).allMatch(r -> r.get("learningRate").asDouble() == 0.03);
+    double lossWithout = without.summary().get("epochs").get("finalValidationLoss").asDouble();
+    assertThat(lossWithout).isGreaterThan(2.0);
+    // With it: a boost to 0.3 for 10 rounds, kept because the loss fell, then the old rate again.
+    JsonNode stall = boosted.summary().get("health").get("stall");
+    assertThat(stall.get("actions").asInt()).isEqualTo(1);
+    assertThat(stall.get("events")).extracting(e -> e.get("event").asText()).containsExactly("boost", "kept");
+    assertThat(stall.get("events").get(0).get("learningRateAfter").asDouble()).isCloseTo(0.3,
+        org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(boosted.metrics("stall")).hasSize(2);
+    List<JsonNode> rounds = boosted.metrics("round");
+    assertThat(rounds.stream().filter(r -> Math.abs(r.get("learningRate").asDouble() - 0.3) < 1e-9)).hasSize(10);
+    assertThat(rounds.get(rounds.size() - 1).get("learningRate").asDouble()).isEqualTo(0.03);
+    assertThat(boosted.console()).contains("stall: epoch 2", "the boost is kept");
+    double lossBoosted = boosted.summary().get("epochs").get("finalValidationLoss").asDouble();
+    assertThat(lossBoosted).isLessThan(lossWithout - 0.5);
+    assertThat(boosted.result().testAccuracy()).isGreaterThan(without.result().testAccuracy() + 0.1);
+    String report = Files.readString(boosted.dir().resolve("report.html"));
+    assertThat(report).contains("<b>stall</b>", "id=\"stall\"", "stall policy boost, 1 boosts or restarts",
+        "<td>boost</td><td>stall</td><td>0.03 → 0.3", "the boost is kept");
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.sparktrain.report.schema.SummaryFile;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.Recovery;
 import io.sparktrain.train.TrainedModel;
+import io.sparktrain.train.StallEvent;
 import io.sparktrain.train.TrainingHealth;
 import java.io.File;
 import java.io.IOException;
@@ -96,6 +97,10 @@ class SummaryTest {
         Map.of("dead-relu", 3),
         List.of(new Recovery(1, 2, "the training loss 9.712 is 4.3x the median 2.251 of the last 3 good rounds",
             0.0035, 0.0035)),
+        List.of(new StallEvent(1, 14, StallEvent.Type.BOOST, "stall", 0.0035, 0.035, 2.2961, "sparktrain raised the "
+            + "learning rate 10x to 0.0350 for 10 rounds (train.stall.action = boost)"),
+            new StallEvent(2, 7, StallEvent.Type.KEPT, "stall", 0.035, 0.0035, 1.8432, "after 10 boosted rounds the "
+                + "loss is 1.8432")),
         "early stopping", "validationAccuracy did not improve by more than 0.0 for 2 epochs (best 0.8400 at epoch 4);"
             + " kept the parameters of epoch 4", 4, "lr-find (" + LrCurve.STEEPEST + ")", 0.0035, 1.2e-4,
         new LrCurve(new double[200], new double[200], new double[200], 0.0035, LrCurve.STEEPEST, 0.042, 2), 132);
@@ -132,7 +137,7 @@ class SummaryTest {
         List.of(new Diagnosis("exploding", 1, 3, List.of(), "nonFinite", Double.NaN, "gradients explode: the training"
             + " loss is NaN in epoch 1, round 3. Lower the learning rate (model.updater.learningRate), clip gradients"
             + " (model.gradientNormalization) or add batch normalisation.")),
-        Map.of("exploding", 1), List.of(), "diverged", "parameters NaN or Inf in epoch 1", 0,
+        Map.of("exploding", 1), List.of(), List.of(), "diverged", "parameters NaN or Inf in epoch 1", 0,
         "model.updater.learningRate", 1.0, 1.0, null, 3);
     return Summary.diverged("lr-too-high", "training diverged in epoch 1: the parameters are NaN or Inf, so the model"
         + " cannot be evaluated (train.guard.enabled = false). Turn the divergence guard on, or lower the learning"

@@ -25,8 +25,9 @@ public final class Summaries {
         new SummaryFile.Rejected(0, 0.01, List.of()), null, List.of("x1", "x2"));
     SummaryFile.Training training = new SummaryFile.Training("adam", 0.001,
         "parameter averaging (dl4j-spark ParameterAveragingTrainingMaster)", 2, 4, 1, true, "export", "none", true,
-        "off");
+        "off", "boost");
     SummaryFile.Health health = new SummaryFile.Health(List.of(), 0, new SummaryFile.Guard(0, List.of()),
+        new SummaryFile.Stall(0, List.of()),
         new SummaryFile.Stopping("epochs", "all 2 epochs ran", 2),
         new SummaryFile.LearningRate("model.updater.learningRate", 0.001, 0.001, null));
     return SummaryFile.completed("job", 42, "2026-11-27T00:00:00Z", "2026-11-27T00:00:00Z", test,

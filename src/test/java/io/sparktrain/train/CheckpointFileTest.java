@@ -66,6 +66,19 @@ class CheckpointFileTest {
     assertThat(back.facts().scaler().scale()[1]).isEqualTo(Float.MIN_VALUE);
     assertThat(back.weights()).isEqualTo(s.weights());
     assertThat(back.best()).isEqualTo(s.best());
+    assertThat(back.stall()).isEqualTo(s.stall());
+    assertThat(back.stall().boost().losses().get(1)).isNaN();
+    assertThat(back.rollback()).isEqualTo(s.rollback()).isNotNull();
+  }
+
+  @Test
+  void noBoostInProgress_noRollbackWeights() throws IOException {
+    TrainingState s = withNetwork().withStall(StallPolicy.State.initial(2.3), null);
+    byte[] file = bytes(s);
+    TrainingState back = CheckpointFile.read(new ByteArrayInputStream(file)).state();
+    assertThat(back.rollback()).isNull();
+    assertThat(back.stall()).isEqualTo(s.stall());
+    assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("rollback-coefficients");
   }
 
   @Test

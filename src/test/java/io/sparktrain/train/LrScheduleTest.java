@@ -9,7 +9,37 @@ import org.junit.jupiter.api.Test;
 
 class LrScheduleTest {
   private static ScheduleConfig config(String type) {
-    return new ScheduleConfig(type, 0.5, 2, 1.0, 0.01, 0.3, 25, 10_000, 0.1, 1, 0.0, 1e-5);
+    return new ScheduleConfig(type, 0.5, 2, 1.0, 0.01, 0.3, 25, 10_000, 0.1, 1, 0.0, 1e-5, 1.0, 2.0);
+  }
+
+  @Test
+  void sgdr_annealsEachCycleAndRestartsWithCyclesTwiceAsLong() {
+    LrSchedule s = new LrSchedule(config("sgdr"), 0.1, 10);
+    LrSchedule.State st = LrSchedule.State.initial();
+    assertThat(s.rateAt(st, 0)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.rateAt(st, 0.5)).isCloseTo(0.1 * (0.01 + 0.99 * 0.5), within(1e-12));
+    assertThat(s.rateAt(st, 0.999)).isLessThan(0.0011);
+    // The second cycle starts at epoch 1 and lasts 2 epochs, the third starts at 3 and lasts 4.
+    assertThat(s.rateAt(st, 1.0)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.rateAt(st, 2.0)).isCloseTo(0.1 * (0.01 + 0.99 * 0.5), within(1e-12));
+    assertThat(s.rateAt(st, 3.0)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.rateAt(st, 5.0)).isCloseTo(0.1 * (0.01 + 0.99 * 0.5), within(1e-12));
+    // The first round's rate is taken at its middle; with one round an epoch that is half-way through the cycle.
+    assertThat(s.startRate()).isCloseTo(0.1 * (0.01 + 0.99 * 0.5), within(1e-12));
+  }
+
+  @Test
+  void sgdr_restartedByAStall_beginsItsCyclesAgainThere() {
+    LrSchedule s = new LrSchedule(config("sgdr"), 0.1, 10);
+    LrSchedule.State restarted = s.restart(LrSchedule.State.initial(), 2.25);
+    assertThat(restarted.cycleStart()).isEqualTo(2.25);
+    assertThat(s.rateAt(restarted, 2.25)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.rateAt(restarted, 2.75)).isCloseTo(0.1 * (0.01 + 0.99 * 0.5), within(1e-12));
+    assertThat(s.rateAt(restarted, 3.25)).isCloseTo(0.1, within(1e-12));
+    // Other schedules have no cycle: a restart changes nothing.
+    LrSchedule cosine = new LrSchedule(config("cosine"), 0.1, 10);
+    assertThat(cosine.restart(LrSchedule.State.initial(), 2.25)).isEqualTo(LrSchedule.State.initial());
+    assertThat(LrSchedule.progress(3, 5, 10)).isEqualTo(2.5);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.sparktrain.train;
 import io.sparktrain.data.FeatureScaler;
 import io.sparktrain.data.SplitIdentity;
 import io.sparktrain.health.Diagnoser;
+import io.sparktrain.health.StallRule;
 import io.sparktrain.health.Diagnosis;
 import io.sparktrain.lrfind.LrCurve;
 import java.util.List;
@@ -26,11 +27,14 @@ final class TrainingStates {
         new SplitIdentity(900, -123456789L, 100, 42, 1000, Long.MIN_VALUE),
         new FeatureScaler("standardize", new float[] {0.5f, -1f}, new float[] {2f, Float.MIN_VALUE}),
         new double[] {0.1, 0.2});
+    StallPolicy.State stall = new StallPolicy.State(new StallRule.State(List.of(2.30, 2.29), List.of(1e-3, 1e-3),
+        -3.7, true), 2.3026, new StallPolicy.Boost(2, 3, "stall", 2.2961, 4, List.of(2.1, Double.NaN)), 1,
+        List.of(new StallEvent(2, 3, StallEvent.Type.BOOST, "stall", 1e-3, 1e-2, 2.2961, "boosted")));
     EpochMetrics epoch = new EpochMetrics(1, 0.9, 0.7, 0.75, 310.5, 12.25, 1.5, Map.of("workerFit", 9.0), 1e-3);
-    return new TrainingState(new TrainingState.Position(2, 5), w, 2.5e-4, new LrSchedule.State(0.1, 0.7, 1),
+    return new TrainingState(new TrainingState.Position(2, 5), w, 2.5e-4, new LrSchedule.State(0.1, 0.7, 1, 1.5),
         new DivergenceGuard.State(List.of(0.9, 0.8, 0.85), 0.23, 0.2, 4,
             List.of(new Recovery(1, 3, "the training loss is NaN", 1e-3, 2e-4))),
-        new EarlyStopping.State(0.75, 1, 0), best, diagnoser, facts, List.of(epoch),
+        new EarlyStopping.State(0.75, 1, 0), best, diagnoser, stall, best, facts, List.of(epoch),
         new TrainingState.EpochProgress(4.5, 5, 6.25),
         new TrainingState.Totals(17, 12, 20.5, new FaultLog.Faults(
             List.of(new FaultLog.ExecutorLost("1", "worker lost", "2026-12-01T00:00:00Z")), 2, 3.5)),

@@ -15,6 +15,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = MetricsLine.Health.class, name = "health"),
     @JsonSubTypes.Type(value = MetricsLine.Diagnosis.class, name = "diagnosis"),
     @JsonSubTypes.Type(value = MetricsLine.Recovery.class, name = "recovery"),
+    @JsonSubTypes.Type(value = MetricsLine.Stall.class, name = "stall"),
     @JsonSubTypes.Type(value = MetricsLine.Epoch.class, name = "epoch"),
     @JsonSubTypes.Type(value = MetricsLine.Resume.class, name = "resume")})
 public sealed interface MetricsLine {
@@ -51,6 +52,17 @@ public sealed interface MetricsLine {
   /** The divergence guard undid a round. */
   record Recovery(int epoch, int round, String reason, Double learningRateBefore, Double learningRateAfter,
       String time) implements MetricsLine {}
+
+  /**
+   * The stall policy acted or reported (train.stall).
+   *
+   * @param round the round after which it happened, 0-based
+   * @param event reported, boost, kept, rollback or restart
+   * @param finding the diagnosis kind behind it: stall or rate-too-small
+   * @param loss the plateau's mean training loss (kept, rollback: the boosted rounds')
+   */
+  record Stall(int epoch, int round, String event, String finding, Double learningRateBefore,
+      Double learningRateAfter, Double loss, String detail, String time) implements MetricsLine {}
 
   /**
    * After every epoch.

@@ -168,14 +168,32 @@ public record SummaryFile(
   public record RejectedSource(String source, long records, long rejected, Map<String, Long> byReason,
       String quarantine) {}
 
-  /** @param earlyStopping "off", or the metric and the patience */
+  /**
+   * @param earlyStopping "off", or the metric and the patience
+   * @param stall train.stall.action: none, boost or restart (absent in runs from before the stall policy)
+   */
   public record Training(String updater, double learningRate, String method, int epochs, int batchSizePerWorker,
       int averagingFrequency, boolean saveUpdater, String approach, String schedule, boolean guard,
-      String earlyStopping) {}
+      String earlyStopping, @JsonInclude(NON_NULL) String stall) {}
 
-  /** @param samples the number of gradient-health samples taken on the workers */
-  public record Health(List<Diagnosis> diagnoses, int samples, Guard guard, Stopping stopping,
+  /**
+   * @param samples the number of gradient-health samples taken on the workers
+   * @param stall absent in runs from before the stall policy
+   */
+  public record Health(List<Diagnosis> diagnoses, int samples, Guard guard, @JsonInclude(NON_NULL) Stall stall,
+      Stopping stopping,
       LearningRate learningRate) {}
+
+  /**
+   * The stall policy (train.stall): every event, as in metrics.jsonl.
+   *
+   * @param actions boosts and restarts that ran
+   */
+  public record Stall(int actions, List<StallEvent> events) {}
+
+  /** Something the stall policy did or reported. */
+  public record StallEvent(int epoch, int round, String event, String finding, Double learningRateBefore,
+      Double learningRateAfter, Double loss, String detail) {}
 
   /** A finding, as in metrics.jsonl, with the number of rounds it held. */
   public record Diagnosis(String kind, int epoch, int round, List<Integer> layers, String measure, Double value,
