@@ -58,11 +58,15 @@ final class ConsoleProgress implements io.sparktrain.train.TrainingEvents {
 
   @Override
   public synchronized void stall(io.sparktrain.train.StallEvent e) {
-    if (e.type() == io.sparktrain.train.StallEvent.Type.KEPT || e.type() == io.sparktrain.train.StallEvent.Type.ROLLBACK) {
-      clearBar();
-      out.printf(Locale.ROOT, "stall: epoch %d, round %d: %s%n", e.epoch(), e.round(), e.detail());
-      out.flush();
-    }
+    clearBar();
+    String what = switch (e.type()) {
+      case KEPT, ROLLBACK -> e.detail();
+      case BOOST, RESTART -> String.format(Locale.ROOT, "%s on a %s: learning rate %.3g -> %.3g", e.type().key(),
+          e.finding(), e.learningRateBefore(), e.learningRateAfter());
+      case REPORTED -> e.finding() + " reported; " + e.detail();
+    };
+    out.printf(Locale.ROOT, "stall: epoch %d, round %d: %s%n", e.epoch(), e.round(), what);
+    out.flush();
   }
 
   private void clearBar() {

@@ -34,6 +34,18 @@ public final class Check {
     return value;
   }
 
+  /** The constant of {@code type} whose lower-case name is {@code value}; fails naming the key and the values allowed. */
+  public static <E extends Enum<E>> E named(Class<E> type, String key, String value) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+        return e;
+      }
+    }
+    List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", found '" + value + "'");
+  }
+
   public static String notBlank(String key, String value, String what) {
     if (value == null || value.isBlank()) {
       throw new ConfigException(key, "is empty; expected " + what);

@@ -28,12 +28,7 @@ public record StallConfig(Action action, double boostFactor, int boostRounds, in
 
     /** The action a config value names; fails naming the key and the values allowed. */
     public static Action of(String value) {
-      for (Action a : values()) {
-        if (a.key().equals(value)) {
-          return a;
-        }
-      }
-      throw new ConfigException("train.stall.action", "must be one of none, boost, restart, found '" + value + "'");
+      return Check.named(Action.class, "train.stall.action", value);
     }
   }
 

@@ -32,12 +32,7 @@ public record TrainConfig(
 
     /** The approach a config value names; fails naming the key and the values allowed. */
     public static Approach of(String value) {
-      for (Approach a : values()) {
-        if (a.key().equals(value)) {
-          return a;
-        }
-      }
-      throw new ConfigException("train.approach", "must be one of export, direct, found '" + value + "'");
+      return Check.named(Approach.class, "train.approach", value);
     }
   }
 

@@ -71,7 +71,7 @@ public record TuneConfig(int trials, int maxEpochs, int eta, int grace, int para
     AUTO, RANDOM, GRID;
 
     static SamplerKind of(String value) {
-      return Enums.of(SamplerKind.class, "tune.sampler", value);
+      return Check.named(SamplerKind.class, "tune.sampler", value);
     }
   }
 
@@ -80,7 +80,7 @@ public record TuneConfig(int trials, int maxEpochs, int eta, int grace, int para
     ASHA, NONE;
 
     static SchedulerKind of(String value) {
-      return Enums.of(SchedulerKind.class, "tune.scheduler", value);
+      return Check.named(SchedulerKind.class, "tune.scheduler", value);
     }
   }
 
@@ -92,7 +92,7 @@ public record TuneConfig(int trials, int maxEpochs, int eta, int grace, int para
     CLUSTER;
 
     static Placement of(String value) {
-      return Enums.of(Placement.class, "tune.placement", value);
+      return Check.named(Placement.class, "tune.placement", value);
     }
 
     public String key() {
@@ -124,21 +124,6 @@ public record TuneConfig(int trials, int maxEpochs, int eta, int grace, int para
   }
 
   /** Enum values as the config writes them: lower case. */
-  static final class Enums {
-    private Enums() {}
-
-    static <E extends Enum<E>> E of(Class<E> type, String key, String value) {
-      for (E e : type.getEnumConstants()) {
-        if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
-          return e;
-        }
-      }
-      List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
-          .map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-      throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", found '" + value + "'");
-    }
-  }
-
   static TuneConfig read(ConfigReader r) {
     ConfigReader a = r.at("architecture");
     Architecture arch = new Architecture(a.intValue("convStages"), a.intList("filters"), a.intValue("kernel"),

@@ -127,8 +127,8 @@ public final class HtmlReport {
         .append(esc(or(lr.last(), "?"))).append(" at the end; schedule ")
         .append(esc(or(s.training().schedule(), "none"))).append("; ")
         .append(s.health().guard().recoveries()).append(" divergence recoveries; stall policy ")
-        .append(esc(or(s.training().stall(), "?"))).append(", ")
-        .append(s.health().stall() == null ? 0 : s.health().stall().actions()).append(" boosts or restarts.</p></section>\n");
+        .append(esc(or(s.training().stall(), "?"))).append(" (boosts or restarts: ")
+        .append(s.health().stall() == null ? 0 : s.health().stall().actions()).append(").</p></section>\n");
   }
 
   private static void health(StringBuilder h, List<MetricsLine.Health> lines, SummaryFile.Health health) {

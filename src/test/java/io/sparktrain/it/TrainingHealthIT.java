@@ -180,8 +180,38 @@ class TrainingHealthIT {
     assertThat(lossBoosted).isLessThan(lossWithout - 0.5);
     assertThat(boosted.result().testAccuracy()).isGreaterThan(without.result().testAccuracy() + 0.1);
     String report = Files.readString(boosted.dir().resolve("report.html"));
-    assertThat(report).contains("<b>stall</b>", "id=\"stall\"", "stall policy boost, 1 boosts or restarts",
+    assertThat(report).contains("<b>stall</b>", "id=\"stall\"", "stall policy boost (boosts or restarts: 1)",
         "<td>boost</td><td>stall</td><td>0.03 → 0.3", "the boost is kept");
+  }
+
+  @Test
+  void plateauAtAFifthOfTheRate_isARateTooSmall_andAStallRestartsTheSgdrCycle() throws Exception {
+    // A long first cycle (4 epochs): the rate is still near its peak when the stall is found.
+    Run run = train("plateau-slow-sgdr", job("plateau", "model.updater.learningRate=0.006",
+        "train.schedule.type=sgdr", "train.schedule.restartEpochs=4", "train.stall.action=restart"));
+    assertThat(run.failure()).isNull();
+    JsonNode d = run.summary().get("health").get("diagnoses").get(0);
+    assertThat(d.get("kind").asText()).as(run.console()).isEqualTo("rate-too-small");
+    assertThat(d.get("message").asText()).startsWith("training has stalled: the training loss stayed at")
+        .contains("changes the weights by only", "is too small", "restarted the warm-restart cycle at its peak rate");
+    JsonNode restart = run.summary().get("health").get("stall").get("events").get(0);
+    assertThat(restart.get("event").asText()).isEqualTo("restart");
+    assertThat(restart.get("learningRateBefore").asDouble()).isLessThan(0.006);
+    assertThat(restart.get("learningRateAfter").asDouble()).isCloseTo(0.006,
+        org.assertj.core.api.Assertions.within(1e-9));
+    // The round after the restart runs at the cycle's peak (taken at the round's middle), then anneals again.
+    List<JsonNode> rounds = run.metrics("round");
+    int at = 0;
+    while (!(rounds.get(at).get("epoch").asInt() == restart.get("epoch").asInt()
+        && rounds.get(at).get("round").asInt() == restart.get("round").asInt() + 1)) {
+      at++;
+    }
+    assertThat(rounds.get(at + 1).get("learningRate").asDouble()).isCloseTo(0.006,
+        org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(rounds.get(at + 1).get("learningRate").asDouble()).isGreaterThan(
+        rounds.get(at).get("learningRate").asDouble());
+    assertThat(run.console()).contains("stall: epoch " + restart.get("epoch").asInt() + ", round "
+        + restart.get("round").asInt() + ": restart on a rate-too-small");
   }
 
   @Test
