@@ -123,7 +123,6 @@ public record TuneConfig(int trials, int maxEpochs, int eta, int grace, int para
     }
   }
 
-  /** Enum values as the config writes them: lower case. */
   static TuneConfig read(ConfigReader r) {
     ConfigReader a = r.at("architecture");
     Architecture arch = new Architecture(a.intValue("convStages"), a.intList("filters"), a.intValue("kernel"),

@@ -126,8 +126,13 @@ public final class StallRule {
     }
     State next = new State(losses, rates, ratio, sound);
     // A schedule that raises the rate (a warm-up, one-cycle's first part) is already doing what a remedy
-    // would; its first rounds are flat because the rate is still small on purpose.
-    if (losses.size() < c.window() || !sound || rates.get(rates.size() - 1) > rates.get(0) * 1.01) {
+    // would; its first rounds are flat because the rate is still small on purpose. One that has just cut
+    // it (a step, reduce-on-plateau) flattens the loss on purpose too. Without the untrained loss there
+    // is no scale for "far above" (nor for "low").
+    double first = rates.get(0);
+    double last = rates.get(rates.size() - 1);
+    if (losses.size() < Math.max(3, c.window()) || !sound || last > first * 1.01 || last < first * 0.5
+        || !(untrainedLoss > 0)) {
       return new Result(next, null);
     }
     Fit fit = fit(losses);
@@ -136,7 +141,7 @@ public final class StallRule {
       return new Result(next, null);
     }
     Kind kind;
-    if (Double.isFinite(untrainedLoss) && fit.mean() > c.highLossFraction() * untrainedLoss) {
+    if (fit.mean() > c.highLossFraction() * untrainedLoss) {
       kind = Double.isFinite(ratio) && ratio < Math.log10(c.lowUpdateRatio()) ? Kind.RATE_TOO_SMALL : Kind.SADDLE;
     } else if (validationFlat(validationLosses)) {
       kind = Kind.CONVERGED;
@@ -211,13 +216,15 @@ public final class StallRule {
     String flat = String.format(Locale.ROOT, "the training loss stayed at %.4f over the last %d rounds (the fitted "
         + "line fell by %.4f; the noise alone explains %.4f, and %.0f%% of the loss would be %.4f)", fit.mean(),
         c.window(), fit.fall(), noise, 100 * c.minRelativeDrop(), c.minRelativeDrop() * fit.mean());
-    String ratioText = Double.isFinite(ratio) ? "update:parameter ratio " + sci(Math.pow(10, ratio)) : "no health sample";
+    String gradients = Double.isFinite(ratio)
+        ? "although the gradients are neither vanishing nor exploding (median update:parameter ratio "
+            + sci(Math.pow(10, ratio)) + "; healthy is near 1e-3, too slow below " + sci(c.lowUpdateRatio()) + ")"
+        : "(no gradient-health samples, health.enabled = false: vanishing gradients are not ruled out)";
     return switch (kind) {
       case SADDLE -> String.format(Locale.ROOT, "training has stalled on a plateau: %s, %.0f%% of the untrained "
-          + "network's %.4f, although the gradients are neither vanishing nor exploding (%s, near the healthy "
-          + "1e-3). A loss this far above what the network should reach, with updates of a healthy size, is most "
-          + "likely a saddle point or a poor start; a smaller learning rate would only slow the escape.", flat,
-          100 * fit.mean() / untrained, untrained, ratioText) + hints();
+          + "network's %.4f, %s. A loss this far above what the network should reach, with updates of a healthy "
+          + "size, is most likely a saddle point or a poor start; a smaller learning rate would only slow the "
+          + "escape.", flat, 100 * fit.mean() / untrained, untrained, gradients) + hints();
       case RATE_TOO_SMALL -> String.format(Locale.ROOT, "training has stalled: %s, %.0f%% of the untrained network's "
           + "%.4f, and each update changes the weights by only %s of their size (median update:parameter ratio; "
           + "healthy is near 1e-3, below %s learning is too slow): the learning rate (now %s) is too small. Raise it "

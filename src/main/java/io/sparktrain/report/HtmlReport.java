@@ -126,9 +126,12 @@ public final class HtmlReport {
         .append(": ").append(esc(or(lr.initial(), "?"))).append(" at the start, ")
         .append(esc(or(lr.last(), "?"))).append(" at the end; schedule ")
         .append(esc(or(s.training().schedule(), "none"))).append("; ")
-        .append(s.health().guard().recoveries()).append(" divergence recoveries; stall policy ")
-        .append(esc(or(s.training().stall(), "?"))).append(" (boosts or restarts: ")
-        .append(s.health().stall() == null ? 0 : s.health().stall().actions()).append(").</p></section>\n");
+        .append(s.health().guard().recoveries()).append(" divergence recoveries");
+    if (s.training().stall() != null && s.health().stall() != null) {
+      h.append("; stall policy ").append(esc(s.training().stall())).append(" (boosts or restarts: ")
+          .append(s.health().stall().actions()).append(")");
+    }
+    h.append(".</p></section>\n");
   }
 
   private static void health(StringBuilder h, List<MetricsLine.Health> lines, SummaryFile.Health health) {

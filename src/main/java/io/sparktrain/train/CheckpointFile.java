@@ -113,12 +113,16 @@ final class CheckpointFile {
         arrays.get(BEST_UPDATER), s.bestIterationCount(), s.bestEpochCount()) : null;
     Weights rollback = arrays.containsKey(ROLLBACK_COEFFICIENTS) ? new Weights(arrays.get(ROLLBACK_COEFFICIENTS),
         arrays.get(ROLLBACK_UPDATER), s.rollbackIterationCount(), s.rollbackEpochCount()) : null;
-    // A checkpoint from before the stall policy has none of its state: it starts afresh.
+    // A checkpoint from before the stall policy has none of its state: it starts afresh (the trainer fills
+    // in the untrained loss). A boost without the weights to roll back to cannot go on: it is dropped.
     StallPolicy.State stall = s.stall() != null ? s.stall() : StallPolicy.State.initial(Double.NaN);
-    LrSchedule.State schedule = s.schedule();
-    TrainingState state = new TrainingState(s.position(), weights, s.learningRate(), schedule, s.guard(), s.early(),
-        best, s.diagnoser(), stall, stall.boost() != null ? rollback : null, s.facts(), s.epochs(), s.epoch(),
-        s.totals(), s.stop());
+    if (stall.boost() != null && rollback == null) {
+      stall = new StallPolicy.State(stall.rule().restarted(), stall.untrainedLoss(), null, stall.actions(),
+          stall.events());
+    }
+    TrainingState state = new TrainingState(s.position(), weights, s.learningRate(), s.schedule(), s.guard(),
+        s.early(), best, s.diagnoser(), stall, stall.boost() != null ? rollback : null, s.facts(), s.epochs(),
+        s.epoch(), s.totals(), s.stop());
     return new Loaded(state, conf);
   }
 

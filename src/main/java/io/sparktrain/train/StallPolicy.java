@@ -1,5 +1,6 @@
 package io.sparktrain.train;
 
+import io.sparktrain.config.HealthConfig;
 import io.sparktrain.config.StallConfig;
 import io.sparktrain.health.LayerHealth;
 import io.sparktrain.health.StallRule;
@@ -24,8 +25,11 @@ public final class StallPolicy {
    * @param plateauLoss the plateau's mean loss, which the boosted rounds must beat
    * @param roundsLeft boosted rounds still to run
    * @param losses the boosted rounds' losses so far
+   * @param guard the divergence guard's state when it began, which a rollback restores (the boosted
+   *     rounds' losses must not become the guard's reference)
    */
-  public record Boost(int epoch, int round, String finding, double plateauLoss, int roundsLeft, List<Double> losses) {
+  public record Boost(int epoch, int round, String finding, double plateauLoss, int roundsLeft, List<Double> losses,
+      DivergenceGuard.State guard) {
     public Boost {
       losses = List.copyOf(losses);
     }
@@ -47,6 +51,16 @@ public final class StallPolicy {
 
     public static State initial(double untrainedLoss) {
       return new State(StallRule.State.initial(), untrainedLoss, null, 0, List.of());
+    }
+
+    /** This state with the untrained loss, when it does not have it yet (an older checkpoint's). */
+    public State withUntrainedLoss(double loss) {
+      return Double.isFinite(untrainedLoss) ? this : new State(rule, loss, boost, actions, events);
+    }
+
+    /** After the divergence guard undid a round: the rule's window starts again (the rate may have been cut). */
+    public State afterRecovery() {
+      return new State(rule.restarted(), untrainedLoss, boost, actions, events);
     }
 
     State with(StallEvent e) {
@@ -76,14 +90,31 @@ public final class StallPolicy {
   /** The sgdr schedule restarts its cycle from the next round on. */
   public record Restart(State next, StallRule.Finding finding, String remedy, StallEvent event) implements Verdict {}
 
+  /**
+   * A kept round as the policy sees it.
+   *
+   * @param learningRate the rate it ran with
+   * @param peakRate the rate a restart goes back to (the schedule's peak, with the guard's cuts)
+   * @param layers its merged layer health; empty when none of its minibatches was sampled
+   * @param validationLosses every completed epoch's validation loss
+   * @param guard the divergence guard's state after it (a boost that begins keeps it, to restore)
+   */
+  public record Round(int epoch, int round, double loss, double learningRate, double peakRate,
+      List<LayerHealth> layers, List<Double> validationLosses, DivergenceGuard.State guard) {
+    public Round {
+      layers = List.copyOf(layers);
+      validationLosses = List.copyOf(validationLosses);
+    }
+  }
+
   private final StallConfig config;
   private final StallRule rule;
-  private final double minRelativeDrop;
+  private final HealthConfig.Stall thresholds;
 
-  public StallPolicy(StallConfig config, StallRule rule, double minRelativeDrop) {
+  public StallPolicy(StallConfig config, StallRule rule, HealthConfig.Stall thresholds) {
     this.config = config;
     this.rule = rule;
-    this.minRelativeDrop = minRelativeDrop;
+    this.thresholds = thresholds;
   }
 
   /** What the next round's rate is multiplied by: the boost's factor while one runs, else 1. */
@@ -91,28 +122,15 @@ public final class StallPolicy {
     return s.boost() != null ? config.boostFactor() : 1.0;
   }
 
-  /** Remembers the untrained network's loss when the state does not have it yet (an older checkpoint's). */
-  public State withUntrainedLoss(State s, double loss) {
-    return Double.isFinite(s.untrainedLoss()) ? s
-        : new State(s.rule(), loss, s.boost(), s.actions(), s.events());
-  }
-
-  /**
-   * Judges a kept round.
-   *
-   * @param learningRate the rate the round ran with
-   * @param peakRate the rate a restart goes back to (the schedule's peak, with the guard's cuts)
-   * @param validationLosses every completed epoch's validation loss
-   */
-  public Verdict judge(State s, int epoch, int round, double loss, double learningRate, double peakRate,
-      List<LayerHealth> layers, List<Double> validationLosses) {
+  /** Judges a kept round. */
+  public Verdict judge(State s, Round r) {
     if (s.boost() != null) {
-      return boosted(s, epoch, round, loss, learningRate);
+      return boosted(s, r);
     }
-    StallRule.Result r = rule.observe(s.rule(), epoch, round, loss, learningRate, layers, s.untrainedLoss(),
-        validationLosses);
-    State next = new State(r.next(), s.untrainedLoss(), null, s.actions(), s.events());
-    StallRule.Finding f = r.finding();
+    StallRule.Result result = rule.observe(s.rule(), r.epoch(), r.round(), r.loss(), r.learningRate(), r.layers(),
+        s.untrainedLoss(), r.validationLosses());
+    State next = new State(result.next(), s.untrainedLoss(), null, s.actions(), s.events());
+    StallRule.Finding f = result.finding();
     if (f == null) {
       return new Go(next);
     }
@@ -123,29 +141,53 @@ public final class StallPolicy {
       String remedy = config.action() == StallConfig.Action.NONE
           ? "Nothing was changed (train.stall.action = none); with train.stall.action = boost sparktrain raises the "
               + "rate for a few rounds and rolls back if the loss does not fall."
-          : "Reported only: train.stall.maxActions (" + config.maxActions() + ") boosts or restarts ran already.";
-      StallEvent e = event(epoch, round, StallEvent.Type.REPORTED, f, learningRate, learningRate, f.meanLoss(),
-          remedy);
+          : config.maxActions() == 0 ? "Reported only: train.stall.maxActions = 0."
+          : "Reported only: the " + config.maxActions() + " boosts or restarts that train.stall.maxActions allows "
+              + "ran already.";
+      // One event per plateau: while the same finding holds window after window, it is counted, not logged again.
+      StallEvent last = s.events().isEmpty() ? null : s.events().get(s.events().size() - 1);
+      if (last != null && last.type() == StallEvent.Type.REPORTED && last.finding().equals(f.kind().key())) {
+        return new Noticed(next, f, remedy, null);
+      }
+      StallEvent e = event(r, StallEvent.Type.REPORTED, f, r.learningRate(), f.meanLoss(), remedy);
       return new Noticed(next.with(e), f, remedy, e);
     }
     if (config.action() == StallConfig.Action.RESTART) {
       String remedy = String.format(Locale.ROOT, "sparktrain restarted the warm-restart cycle at its peak rate %s "
-          + "(train.stall.action = restart).", sci(peakRate));
-      StallEvent e = event(epoch, round, StallEvent.Type.RESTART, f, learningRate, peakRate, f.meanLoss(), remedy);
-      return new Restart(new State(r.next(), s.untrainedLoss(), null, s.actions() + 1, s.events()).with(e), f, remedy, e);
+          + "(train.stall.action = restart).", sci(r.peakRate()));
+      StallEvent e = event(r, StallEvent.Type.RESTART, f, r.peakRate(), f.meanLoss(), remedy);
+      return new Restart(new State(result.next(), s.untrainedLoss(), null, s.actions() + 1, s.events()).with(e), f,
+          remedy, e);
     }
-    double boosted = learningRate * config.boostFactor();
+    double boosted = r.learningRate() * config.boostFactor();
     String remedy = String.format(Locale.ROOT, "sparktrain raised the learning rate %sx to %s for %d rounds "
         + "(train.stall.action = boost), from the parameters at the stall, which are kept to roll back to if the "
-        + "loss does not fall.", fmt(config.boostFactor()), sci(boosted), config.boostRounds());
-    StallEvent e = event(epoch, round, StallEvent.Type.BOOST, f, learningRate, boosted, f.meanLoss(), remedy);
-    Boost b = new Boost(epoch, round, f.kind().key(), f.meanLoss(), config.boostRounds(), List.of());
-    return new StartBoost(new State(r.next(), s.untrainedLoss(), b, s.actions() + 1, s.events()).with(e), f, remedy, e);
+        + "loss does not fall; then it goes on at the old rate.", fmt(config.boostFactor()), sci(boosted),
+        config.boostRounds());
+    StallEvent e = event(r, StallEvent.Type.BOOST, f, boosted, f.meanLoss(), remedy);
+    Boost b = new Boost(r.epoch(), r.round(), f.kind().key(), f.meanLoss(), config.boostRounds(), List.of(), r.guard());
+    return new StartBoost(new State(result.next(), s.untrainedLoss(), b, s.actions() + 1, s.events()).with(e), f,
+        remedy, e);
   }
 
   /**
-   * A boosted round that the divergence guard would undo: the boost ends and the weights from before it
-   * come back. The guard's state stays as it was: the divergence was the boost's, not the rate's.
+   * The run ends (its last epoch, or early stopping) while a boost runs: the boost is judged on the
+   * rounds it had, and rolled back when it had none.
+   */
+  public EndBoost cutShort(State s, int epoch, int round, double learningRate) {
+    Boost b = s.boost();
+    if (b.losses().isEmpty()) {
+      return end(s, b, epoch, round, StallEvent.Type.ROLLBACK, learningRate, Double.NaN,
+          "training ended before a boosted round ran: rolled back to the parameters from before the boost");
+    }
+    return judgeBoost(s, new Boost(b.epoch(), b.round(), b.finding(), b.plateauLoss(), 0, b.losses(), b.guard()),
+        epoch, round, learningRate, " (training ended after " + b.losses().size() + " of its rounds)");
+  }
+
+  /**
+   * A boosted round that diverged (the divergence guard would undo it, or, with the guard off, its loss
+   * or parameters are NaN): the boost ends and the weights from before it come back, with the guard's
+   * state from then: the divergence was the boost's, not the rate's.
    */
   public EndBoost aborted(State s, int epoch, int round, double learningRate, String reason) {
     Boost b = s.boost();
@@ -154,23 +196,38 @@ public final class StallPolicy {
     return end(s, b, epoch, round, StallEvent.Type.ROLLBACK, learningRate, Double.NaN, detail);
   }
 
-  private Verdict boosted(State s, int epoch, int round, double loss, double learningRate) {
+  private Verdict boosted(State s, Round r) {
     Boost b0 = s.boost();
     List<Double> losses = new ArrayList<>(b0.losses());
-    losses.add(loss);
-    Boost b = new Boost(b0.epoch(), b0.round(), b0.finding(), b0.plateauLoss(), b0.roundsLeft() - 1, losses);
+    losses.add(r.loss());
+    Boost b = new Boost(b0.epoch(), b0.round(), b0.finding(), b0.plateauLoss(), b0.roundsLeft() - 1, losses,
+        b0.guard());
     if (b.roundsLeft() > 0) {
       return new Go(new State(s.rule(), s.untrainedLoss(), b, s.actions(), s.events()));
     }
-    // The last half of the boosted rounds: the first ones are still on the plateau.
+    return judgeBoost(s, b, r.epoch(), r.round(), r.learningRate(), "");
+  }
+
+  /**
+   * Kept when the mean of the last half of the boosted rounds (the first ones are still on the plateau) is
+   * below the plateau's by more than minRelativeDrop of it and more than noiseZ standard errors of that mean.
+   */
+  private EndBoost judgeBoost(State s, Boost b, int epoch, int round, double learningRate, String note) {
+    List<Double> losses = b.losses();
     int half = Math.max(1, (losses.size() + 1) / 2);
-    double after = losses.subList(losses.size() - half, losses.size()).stream().mapToDouble(Double::doubleValue)
-        .average().orElse(Double.NaN);
-    boolean fell = after < b.plateauLoss() * (1 - minRelativeDrop);
-    String detail = String.format(Locale.ROOT, "after %d boosted rounds the loss is %.4f (the last %d rounds' mean), "
-        + "against the plateau's %.4f: %s", losses.size(), after, half, b.plateauLoss(), fell
+    double[] last = losses.subList(losses.size() - half, losses.size()).stream().mapToDouble(Double::doubleValue)
+        .toArray();
+    double after = java.util.Arrays.stream(last).average().orElse(Double.NaN);
+    double sd = half > 1 ? Math.sqrt(java.util.Arrays.stream(last).map(x -> (x - after) * (x - after)).sum()
+        / (half - 1)) : 0;
+    double margin = Math.max(thresholds.minRelativeDrop() * b.plateauLoss(),
+        thresholds.noiseZ() * sd / Math.sqrt(half));
+    boolean fell = after < b.plateauLoss() - margin;
+    String detail = String.format(Locale.ROOT, "after %d boosted rounds%s the loss is %.4f (the last %d rounds' mean), "
+        + "against the plateau's %.4f: %s", losses.size(), note, after, half, b.plateauLoss(), fell
             ? "the boost is kept, training goes on from there at the old rate"
-            : "it did not fall, so the parameters from before the boost are restored and training goes on at the old rate");
+            : "it did not fall by more than " + String.format(Locale.ROOT, "%.4f", margin) + ", so the parameters "
+                + "from before the boost are restored and training goes on at the old rate");
     return end(s, b, epoch, round, fell ? StallEvent.Type.KEPT : StallEvent.Type.ROLLBACK, learningRate, after, detail);
   }
 
@@ -182,9 +239,9 @@ public final class StallPolicy {
     return new EndBoost(next, e, type == StallEvent.Type.ROLLBACK);
   }
 
-  private static StallEvent event(int epoch, int round, StallEvent.Type type, StallRule.Finding f, double before,
-      double after, double loss, String detail) {
-    return new StallEvent(epoch, round, type, f.kind().key(), before, after, loss, detail);
+  private static StallEvent event(Round r, StallEvent.Type type, StallRule.Finding f, double after, double loss,
+      String detail) {
+    return new StallEvent(r.epoch(), r.round(), type, f.kind().key(), r.learningRate(), after, loss, detail);
   }
 
   private static String sci(double v) {

@@ -124,6 +124,10 @@ public final class Trainer {
       SparkNetwork net = new SparkNetwork(sc, network, t, tracker, monitor, uiUrl, direct, workers, job.seed());
       if (start == null) {
         start = initial(data, net, validation, workers, run.augment());
+      } else if (!Double.isFinite(start.stall().untrainedLoss()) && start.guard().floor() > 0) {
+        // A checkpoint from before the stall policy: the guard's floor is a fixed fraction of that loss.
+        start = start.withStall(start.stall().withUntrainedLoss(start.guard().floor() / DivergenceGuard.FLOOR_FRACTION),
+            start.rollback());
       }
       net.restore(start.weights());
       net.setLearningRate(start.learningRate());
@@ -135,7 +139,7 @@ public final class Trainer {
           new Validation(validation, labels(), data.trainCount()), tracker, monitor, layerTypes,
           new Diagnoser(job.health(), job.model(), t.guard().enabled(), start.facts().startRate()), schedule,
           new DivergenceGuard(t.guard()), new EarlyStopping(t.earlyStopping()),
-          new StallPolicy(t.stall(), new StallRule(job.health(), job.model()), job.health().stall().minRelativeDrop()),
+          new StallPolicy(t.stall(), new StallRule(job.health(), job.model()), job.health().stall()),
           new Checkpointer(job.checkpoint(), run.checkpoints(), conf, start.totals().rounds(), start.position()),
           run.events(), run.interruption(), faults, start.totals().faults());
       TrainingState end;

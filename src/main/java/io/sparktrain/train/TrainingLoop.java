@@ -48,6 +48,10 @@ final class TrainingLoop {
       boolean epochEnded = state.position().round() >= rounds;
       if (epochEnded) {
         state = endEpoch(state, epoch);
+        if (state.finished(p.train().epochs()) && state.stall().boost() != null) {
+          state = endBoost(state, p.stall().cutShort(state.stall(), epoch, rounds - 1, state.learningRate()),
+              state.learningRate());
+        }
       }
       p.checkpointer().after(state, epochEnded);
       p.interruption().check(state);
@@ -76,20 +80,21 @@ final class TrainingLoop {
     DivergenceGuard.Verdict v = p.guard().judge(s.guard(), epoch, round, r.loss(), r.parametersFinite(), lr,
         p.schedule().startRate());
     TrainingState next;
-    if (s.stall().boost() != null && !(v instanceof DivergenceGuard.Keep)) {
-      // A boosted round diverged: the boost's doing, so the stall policy rolls it back, not the guard.
-      String reason = v instanceof DivergenceGuard.Undo undo ? undo.recovery().reason()
-          : "beyond train.guard.maxRecoveries";
-      StallPolicy.EndBoost end = p.stall().aborted(s.stall(), epoch, round, lr, reason);
-      p.net().restore(s.rollback());
-      next = s.withWeights(s.rollback()).withStall(end.next(), null);
-      p.events().stall(end.event());
+    boolean broken = !r.parametersFinite() || !Double.isFinite(r.loss());
+    if (s.stall().boost() != null && (broken || !(v instanceof DivergenceGuard.Keep))) {
+      // A boosted round diverged (also with the guard off): the boost's doing, so the stall policy rolls
+      // it back, not the guard.
+      String reason = p.guard().reason(s.guard(), r.loss(), r.parametersFinite());
+      StallPolicy.EndBoost end = p.stall().aborted(s.stall(), epoch, round, lr, reason != null ? reason
+          : "the divergence guard would undo it");
+      next = endBoost(s, end, lr);
     } else if (v instanceof DivergenceGuard.Keep) {
       next = s.withGuard(v.next()).withWeights(p.net().weights()).withEpoch(s.epoch().add(r.loss(), r.minibatches()));
       next = stall(next, epoch, round, rounds, r.loss(), lr, layers);
     } else if (v instanceof DivergenceGuard.Undo undo) {
       p.net().restore(s.weights());
       next = rate(s.withGuard(v.next()), undo.recovery().learningRateAfter());
+      next = next.withStall(next.stall().afterRecovery(), next.rollback());
       p.events().recovery(undo.recovery());
     } else {
       p.net().restore(s.weights());
@@ -113,7 +118,8 @@ final class TrainingLoop {
     LrSchedule.State restarted = p.schedule().restart(s.schedule(), progress);
     double peak = p.schedule().rateAt(restarted, progress) * s.guard().scale();
     List<Double> validation = s.epochs().stream().map(EpochMetrics::validationLoss).toList();
-    StallPolicy.Verdict v = p.stall().judge(s.stall(), epoch, round, loss, lr, peak, layers, validation);
+    StallPolicy.Verdict v = p.stall().judge(s.stall(),
+        new StallPolicy.Round(epoch, round, loss, lr, peak, layers, validation, s.guard()));
     if (v instanceof StallPolicy.Noticed n) {
       diagnose(n.finding(), n.remedy());
       if (n.event() != null) {
@@ -129,14 +135,22 @@ final class TrainingLoop {
       p.events().stall(r.event());
       return s.withStall(v.next(), null).withSchedule(restarted);
     } else if (v instanceof StallPolicy.EndBoost e) {
-      p.events().stall(e.event());
-      if (e.rollback()) {
-        p.net().restore(s.rollback());
-        s = s.withWeights(s.rollback());
-      }
-      return s.withStall(v.next(), null);
+      return endBoost(s, e, lr);
     }
     return s.withStall(v.next(), s.rollback());
+  }
+
+  /**
+   * A boost is over: on a rollback the weights and the guard's state from before it come back; either way
+   * the network goes back to the unboosted rate at once (the next round sets the schedule's exact rate).
+   */
+  private TrainingState endBoost(TrainingState s, StallPolicy.EndBoost e, double boostedRate) {
+    p.events().stall(e.event());
+    if (e.rollback()) {
+      p.net().restore(s.rollback());
+      s = s.withWeights(s.rollback()).withGuard(s.stall().boost().guard());
+    }
+    return rate(s.withStall(e.next(), null), boostedRate / p.stall().rateFactor(s.stall()));
   }
 
   /** A stall finding: counted by the diagnoser, reported the first time of its kind. */

@@ -73,7 +73,8 @@ class StallRuleTest {
     assertThat(f.kind().key()).isEqualTo("stall");
     assertThat(f.message()).startsWith("training has stalled on a plateau: the training loss stayed at 2.3")
         .contains("over the last 15 rounds", "100% of the untrained network's 2.3026",
-            "neither vanishing nor exploding (update:parameter ratio 2.5e-04", "saddle point or a poor start",
+            "neither vanishing nor exploding (median update:parameter ratio 2.5e-04; healthy is near 1e-3, too slow "
+                + "below 1.0e-04)", "saddle point or a poor start",
             "a smaller learning rate would only slow the escape", "add batch normalisation",
             "use Adam instead of plain SGD", "model.weightInit = xavier");
     Diagnosis d = f.diagnosis("sparktrain raised the rate.");
@@ -151,6 +152,31 @@ class StallRuleTest {
     List<StallRule.Finding> found = feed(44, i -> 2.3 + noise(i, 0.004), -3.6);
     assertThat(found).extracting(StallRule.Finding::round).containsExactly(14, 9);
     assertThat(found).extracting(StallRule.Finding::epoch).containsExactly(1, 2);
+  }
+
+  @Test
+  void aRateJustCut_orAnUnknownUntrainedLoss_isNotJudged() {
+    assertThat(feed(RULE, 24, i -> 2.3, -3.6, i -> i < 10 ? 0.03 : 0.003, List.of())).as("every window holds the cut")
+        .isEmpty();
+    StallRule.State s = StallRule.State.initial();
+    for (int i = 0; i < 30; i++) {
+      StallRule.Result r = RULE.observe(s, 1, i, 2.3, 0.03, layers(-3.6), Double.NaN, List.of(0.5, 0.4, 0.4, 0.4));
+      assertThat(r.finding()).isNull();
+      s = r.next();
+    }
+  }
+
+  @Test
+  void withoutHealthSamples_theMessageSaysVanishingIsNotRuledOut() {
+    StallRule.State s = StallRule.State.initial();
+    StallRule.Finding f = null;
+    for (int i = 0; i < 15; i++) {
+      StallRule.Result r = RULE.observe(s, 1, i, 2.3, 0.03, List.of(), UNTRAINED, List.of());
+      f = r.finding() != null ? r.finding() : f;
+      s = r.next();
+    }
+    assertThat(f.kind()).isEqualTo(StallRule.Kind.SADDLE);
+    assertThat(f.message()).contains("no gradient-health samples, health.enabled = false");
   }
 
   @Test

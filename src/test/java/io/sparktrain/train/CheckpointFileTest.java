@@ -72,6 +72,15 @@ class CheckpointFileTest {
   }
 
   @Test
+  void aBoostWithoutItsRollbackWeights_isDroppedOnRead() throws IOException {
+    TrainingState s = withNetwork();
+    TrainingState back = CheckpointFile.read(new ByteArrayInputStream(bytes(s.withStall(s.stall(), null)))).state();
+    assertThat(back.stall().boost()).isNull();
+    assertThat(back.rollback()).isNull();
+    assertThat(back.stall().events()).isEqualTo(s.stall().events());
+  }
+
+  @Test
   void noBoostInProgress_noRollbackWeights() throws IOException {
     TrainingState s = withNetwork().withStall(StallPolicy.State.initial(2.3), null);
     byte[] file = bytes(s);

@@ -38,13 +38,19 @@ class StallPolicyTest {
   }
 
   static StallPolicy policy(StallConfig.Action action, int maxActions) {
-    return new StallPolicy(new StallConfig(action, 10, 4, maxActions), new StallRule(HEALTH, model()), 0.01);
+    return new StallPolicy(new StallConfig(action, 10, 4, maxActions), new StallRule(HEALTH, model()), HEALTH.stall());
+  }
+
+  static final DivergenceGuard.State GUARD = new DivergenceGuard.State(List.of(2.3, 2.31), 0.23, 1.0, 40, List.of());
+
+  static StallPolicy.Round round(int epoch, int round, double loss, double rate, double peak) {
+    return new StallPolicy.Round(epoch, round, loss, rate, peak, healthy(), List.of(), GUARD);
   }
 
   /** Runs flat rounds at 2.30 until the policy answers something other than Go. */
   static StallPolicy.Verdict untilStall(StallPolicy p, StallPolicy.State s) {
     for (int i = 0; i < 100; i++) {
-      StallPolicy.Verdict v = p.judge(s, 1, i, 2.30 + (i % 3) * 0.001, 0.03, 0.03, healthy(), List.of());
+      StallPolicy.Verdict v = p.judge(s, round(1, i, 2.30 + (i % 3) * 0.001, 0.03, 0.03));
       if (!(v instanceof StallPolicy.Go)) {
         return v;
       }
@@ -70,11 +76,11 @@ class StallPolicyTest {
     assertThat(s.actions()).isEqualTo(1);
     double[] boosted = {2.2, 1.9, 1.7, 1.6};
     for (int i = 0; i < 3; i++) {
-      v = p.judge(s, 2, i, boosted[i], 0.3, 0.03, healthy(), List.of());
+      v = p.judge(s, round(2, i, boosted[i], 0.3, 0.03));
       assertThat(v).isInstanceOf(StallPolicy.Go.class);
       s = v.next();
     }
-    v = p.judge(s, 2, 3, boosted[3], 0.3, 0.03, healthy(), List.of());
+    v = p.judge(s, round(2, 3, boosted[3], 0.3, 0.03));
     assertThat(v).isInstanceOf(StallPolicy.EndBoost.class);
     StallPolicy.EndBoost end = (StallPolicy.EndBoost) v;
     assertThat(end.rollback()).isFalse();
@@ -94,7 +100,7 @@ class StallPolicyTest {
     StallPolicy.State s = untilStall(p, StallPolicy.State.initial(Math.log(10))).next();
     StallPolicy.Verdict v = null;
     for (int i = 0; i < 4; i++) {
-      v = p.judge(s, 2, i, 2.31, 0.3, 0.03, healthy(), List.of());
+      v = p.judge(s, round(2, i, 2.31, 0.3, 0.03));
       s = v.next();
     }
     assertThat(v).isInstanceOf(StallPolicy.EndBoost.class);
@@ -127,7 +133,63 @@ class StallPolicyTest {
     StallPolicy once = policy(StallConfig.Action.BOOST, 0);
     StallPolicy.Verdict w = untilStall(once, StallPolicy.State.initial(Math.log(10)));
     assertThat(w).isInstanceOf(StallPolicy.Noticed.class);
-    assertThat(((StallPolicy.Noticed) w).remedy()).contains("train.stall.maxActions (0)");
+    assertThat(((StallPolicy.Noticed) w).remedy()).isEqualTo("Reported only: train.stall.maxActions = 0.");
+  }
+
+  @Test
+  void aPlateauLeftAlone_isLoggedOnce_thenOnlyCounted() {
+    StallPolicy none = policy(StallConfig.Action.NONE, 2);
+    StallPolicy.State s = StallPolicy.State.initial(Math.log(10));
+    int noticed = 0;
+    for (int i = 0; i < 60; i++) {
+      StallPolicy.Verdict v = none.judge(s, round(1, i, 2.30 + (i % 3) * 0.001, 0.03, 0.03));
+      if (v instanceof StallPolicy.Noticed n) {
+        noticed++;
+        assertThat(n.finding().kind()).isEqualTo(StallRule.Kind.SADDLE);
+      }
+      s = v.next();
+    }
+    assertThat(noticed).isEqualTo(4);
+    assertThat(s.events()).hasSize(1);
+  }
+
+  @Test
+  void aBoostKeepsTheGuardsStateToRestore() {
+    StallPolicy p = policy(StallConfig.Action.BOOST, 2);
+    StallPolicy.State s = untilStall(p, StallPolicy.State.initial(Math.log(10))).next();
+    assertThat(s.boost().guard()).isEqualTo(GUARD);
+  }
+
+  @Test
+  void aFallWithinTheBoostedRoundsNoise_isRolledBack() {
+    StallPolicy p = policy(StallConfig.Action.BOOST, 2);
+    StallPolicy.State s = untilStall(p, StallPolicy.State.initial(Math.log(10))).next();
+    // The last two rounds' mean is 2.10, 0.2 below the plateau, but they are 2.6 and 1.6: within the noise.
+    double[] boosted = {2.3, 2.3, 2.6, 1.6};
+    StallPolicy.Verdict v = null;
+    for (int i = 0; i < 4; i++) {
+      v = p.judge(s, round(2, i, boosted[i], 0.3, 0.03));
+      s = v.next();
+    }
+    assertThat(((StallPolicy.EndBoost) v).rollback()).isTrue();
+    assertThat(((StallPolicy.EndBoost) v).event().detail()).contains("it did not fall by more than");
+  }
+
+  @Test
+  void aBoostCutShortByTheEndOfTraining_isJudgedOnItsRounds_orRolledBackWithoutAny() {
+    StallPolicy p = policy(StallConfig.Action.BOOST, 2);
+    StallPolicy.State start = untilStall(p, StallPolicy.State.initial(Math.log(10))).next();
+    StallPolicy.EndBoost none = p.cutShort(start, 2, 16, 0.3);
+    assertThat(none.rollback()).isTrue();
+    assertThat(none.event().detail()).startsWith("training ended before a boosted round ran");
+    StallPolicy.State s = start;
+    for (double loss : new double[] {1.9, 1.7}) {
+      s = p.judge(s, round(2, 0, loss, 0.3, 0.03)).next();
+    }
+    StallPolicy.EndBoost two = p.cutShort(s, 2, 16, 0.3);
+    assertThat(two.rollback()).isFalse();
+    assertThat(two.event().detail()).contains("after 2 boosted rounds (training ended after 2 of its rounds)");
+    assertThat(two.next().boost()).isNull();
   }
 
   @Test
@@ -136,7 +198,7 @@ class StallPolicyTest {
     StallPolicy.State s = StallPolicy.State.initial(Math.log(10));
     StallPolicy.Verdict v = null;
     for (int i = 0; i < 100 && !(v instanceof StallPolicy.Restart); i++) {
-      v = p.judge(s, 1, i, 2.30, 0.004, 0.05, healthy(), List.of());
+      v = p.judge(s, round(1, i, 2.30, 0.004, 0.05));
       s = v.next();
     }
     assertThat(v).isInstanceOf(StallPolicy.Restart.class);
@@ -153,11 +215,11 @@ class StallPolicyTest {
     StallPolicy p = policy(StallConfig.Action.BOOST, 2);
     StallPolicy.State s = StallPolicy.State.initial(Double.NaN);
     for (int i = 0; i < 40; i++) {
-      StallPolicy.Verdict v = p.judge(s, 1, i, 2.30, 0.03, 0.03, healthy(), List.of());
+      StallPolicy.Verdict v = p.judge(s, round(1, i, 2.30, 0.03, 0.03));
       assertThat(v).isInstanceOf(StallPolicy.Go.class);
       s = v.next();
     }
-    assertThat(p.withUntrainedLoss(s, 2.3).untrainedLoss()).isEqualTo(2.3);
-    assertThat(p.withUntrainedLoss(StallPolicy.State.initial(1.0), 2.3).untrainedLoss()).isEqualTo(1.0);
+    assertThat(s.withUntrainedLoss(2.3).untrainedLoss()).isEqualTo(2.3);
+    assertThat(StallPolicy.State.initial(1.0).withUntrainedLoss(2.3).untrainedLoss()).isEqualTo(1.0);
   }
 }
