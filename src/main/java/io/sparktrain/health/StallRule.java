@@ -45,22 +45,25 @@ public final class StallRule {
    *
    * @param losses the mean losses of the last kept rounds since the window last restarted, oldest first
    * @param rates the learning rate each of them ran with
-   * @param log10Ratio the median log10 update:parameter ratio of the weighted layers in the last sampled round
-   * @param sound whether that sample's gradients were neither vanishing nor exploding
+   * @param ratios each one's median log10 update:parameter ratio of the weighted layers, NaN when it had no sample
+   * @param log10Ratio the median of {@code ratios} (the last one known when none of them had a sample)
+   * @param sound whether the last sample's gradients were neither vanishing nor exploding
    */
-  public record State(List<Double> losses, List<Double> rates, double log10Ratio, boolean sound) {
+  public record State(List<Double> losses, List<Double> rates, List<Double> ratios, double log10Ratio,
+      boolean sound) {
     public State {
       losses = List.copyOf(losses);
       rates = List.copyOf(rates);
+      ratios = List.copyOf(ratios);
     }
 
     public static State initial() {
-      return new State(List.of(), List.of(), Double.NaN, true);
+      return new State(List.of(), List.of(), List.of(), Double.NaN, true);
     }
 
     /** The same health, an empty window: the next finding needs a whole window of new rounds. */
     public State restarted() {
-      return new State(List.of(), List.of(), log10Ratio, sound);
+      return new State(List.of(), List.of(), List.of(), log10Ratio, sound);
     }
   }
 
@@ -110,21 +113,22 @@ public final class StallRule {
     if (!Double.isFinite(loss)) {
       return new Result(s, null);
     }
-    double ratio = s.log10Ratio();
-    boolean sound = s.sound();
-    if (!layers.isEmpty()) {
-      ratio = medianRatio(layers);
-      sound = sound(layers);
-    }
+    boolean sound = layers.isEmpty() ? s.sound() : sound(layers);
     List<Double> losses = new ArrayList<>(s.losses());
     List<Double> rates = new ArrayList<>(s.rates());
+    List<Double> ratios = new ArrayList<>(s.ratios());
     losses.add(loss);
     rates.add(learningRate);
+    ratios.add(layers.isEmpty() ? Double.NaN : medianRatio(layers));
     while (losses.size() > c.window()) {
       losses.remove(0);
       rates.remove(0);
+      ratios.remove(0);
     }
-    State next = new State(losses, rates, ratio, sound);
+    // The window's median: one sampled minibatch's ratio moves by a factor of 2 from round to round.
+    double windowRatio = LayerHealth.median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+    double ratio = Double.isNaN(windowRatio) ? s.log10Ratio() : windowRatio;
+    State next = new State(losses, rates, ratios, ratio, sound);
     // A schedule that raises the rate (a warm-up, one-cycle's first part) is already doing what a remedy
     // would; its first rounds are flat because the rate is still small on purpose. One that has just cut
     // it (a step, reduce-on-plateau) flattens the loss on purpose too. Without the untrained loss there

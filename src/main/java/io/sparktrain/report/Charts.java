@@ -35,8 +35,13 @@ public final class Charts {
     XYChart chart = new XYChartBuilder().width(640).height(320).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
         .build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    // Many series (one per layer) would cover the data inside the plot: their legend goes beside it.
+    chart.getStyler().setLegendPosition(series.size() + markers.size() > 4
+        ? org.knowm.xchart.style.Styler.LegendPosition.OutsideE : org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     chart.getStyler().setYAxisLogarithmic(logY);
+    if (!logY) {
+      chart.getStyler().setYAxisDecimalPattern("0.####");
+    }
     chart.getStyler().setLocale(java.util.Locale.ROOT);
     series.forEach((name, ys) -> {
       List<Number> xs = new java.util.ArrayList<>();

@@ -12,6 +12,7 @@ import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.Recovery;
 import io.sparktrain.train.RoundMetrics;
+import io.sparktrain.train.StallEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class MetricsLogTest {
     MetricsLog log = new MetricsLog(RunDirectory.create(dir.toString(), new Configuration()));
     log.roundDone(new RoundMetrics(1, 1, 17, 10, 320, 2.284, 3.59, 3.59, 10, 320, 0.001));
     log.recovery(new Recovery(1, 2, "the training loss is NaN", 0.0035, 0.0007));
+    log.stall(new StallEvent(1, 2, StallEvent.Type.BOOST, "stall", 0.0035, 0.035, 2.3011, "raised"));
     log.diagnosis(new Diagnosis("exploding", 1, 2, List.of(), "nonFinite", Double.NaN, "gradients explode"));
     log.roundHealth(1, 0, List.of(new LayerHealth(0, "conv", 0.698, -3.02, 0.405, 0.0),
         new LayerHealth(1, "subsampling", Double.NaN, Double.NaN, 0.465, Double.NaN)));
@@ -43,13 +45,16 @@ class MetricsLogTest {
 
     String written = Files.readString(dir.resolve(MetricsLog.FILE));
     List<MetricsLine> lines = RunJson.metrics(written, MetricsLog.FILE);
-    assertThat(lines).hasSize(5);
+    assertThat(lines).hasSize(6);
     MetricsLine.Round round = (MetricsLine.Round) lines.get(0);
     assertThat(round).isEqualTo(new MetricsLine.Round(1, 1, 10, 320, 2.284, 3.59, 0.001, round.time()));
-    assertThat(((MetricsLine.Diagnosis) lines.get(2)).value()).isNull();
-    MetricsLine.Layer pooling = ((MetricsLine.Health) lines.get(3)).layers().get(1);
+    MetricsLine.Stall stall = (MetricsLine.Stall) lines.get(2);
+    assertThat(stall).isEqualTo(new MetricsLine.Stall(1, 2, "boost", "stall", 0.0035, 0.035, 2.3011, "raised",
+        stall.time()));
+    assertThat(((MetricsLine.Diagnosis) lines.get(3)).value()).isNull();
+    MetricsLine.Layer pooling = ((MetricsLine.Health) lines.get(4)).layers().get(1);
     assertThat(pooling).isEqualTo(new MetricsLine.Layer(2, "subsampling", null, null, 0.465, null));
-    MetricsLine.Epoch epoch = (MetricsLine.Epoch) lines.get(4);
+    MetricsLine.Epoch epoch = (MetricsLine.Epoch) lines.get(5);
     assertThat(epoch.seconds()).isEqualTo(39.26 + 2.82);
     assertThat(epoch.trainTime()).containsExactly(Map.entry("workerFit", 47.98));
     assertThat(keysByType(written)).isEqualTo(keysByType(Files.readString(SummaryTest.GOLDEN.resolve("metrics.jsonl"))));

@@ -28,8 +28,8 @@ final class TrainingStates {
         new FeatureScaler("standardize", new float[] {0.5f, -1f}, new float[] {2f, Float.MIN_VALUE}),
         new double[] {0.1, 0.2});
     StallPolicy.State stall = new StallPolicy.State(new StallRule.State(List.of(2.30, 2.29), List.of(1e-3, 1e-3),
-        -3.7, true), 2.3026, new StallPolicy.Boost(2, 3, "stall", 2.2961, 4, List.of(2.1, Double.NaN),
-            new DivergenceGuard.State(List.of(2.3), 0.23, 0.2, 7, List.of())), 1,
+        List.of(-3.7, Double.NaN), -3.7, true), 2.3026, new StallPolicy.Boost(2, 3, "stall", 2.2961, 4,
+            List.of(2.1, Double.NaN), new DivergenceGuard.State(List.of(2.3), 0.23, 0.2, 7, List.of())), 1,
         List.of(new StallEvent(2, 3, StallEvent.Type.BOOST, "stall", 1e-3, 1e-2, 2.2961, "boosted")));
     EpochMetrics epoch = new EpochMetrics(1, 0.9, 0.7, 0.75, 310.5, 12.25, 1.5, Map.of("workerFit", 9.0), 1e-3);
     return new TrainingState(new TrainingState.Position(2, 5), w, 2.5e-4, new LrSchedule.State(0.1, 0.7, 1, 1.5),

@@ -67,7 +67,7 @@ class SchemaTest {
   void metrics_goldenFile_roundTripsLineForLine() throws IOException {
     List<MetricsLine> lines = RunJson.metrics(golden("metrics.jsonl"), "metrics.jsonl");
     assertThat(lines).extracting(l -> l.getClass().getSimpleName())
-        .containsExactly("Round", "Round", "Recovery", "Diagnosis", "Health", "Epoch");
+        .containsExactly("Round", "Round", "Recovery", "Stall", "Diagnosis", "Health", "Epoch");
     assertThat(lines.stream().map(Json::line).toList()).isEqualTo(golden("metrics.jsonl").lines().toList());
     assertThat(((MetricsLine.Round) lines.get(1)).trainLoss()).isNull();
   }
@@ -112,20 +112,20 @@ class SchemaTest {
   @Test
   void metrics_renamedRequiredKey_failsNamingTheLineAndKey() throws IOException {
     String renamed = golden("metrics.jsonl").replace("\"validationLoss\":", "\"valLoss\":");
-    rejection("metrics.jsonl", renamed).startsWith("run/metrics.jsonl, line 6: not a sparktrain metrics line:"
+    rejection("metrics.jsonl", renamed).startsWith("run/metrics.jsonl, line 7: not a sparktrain metrics line:"
         + " Missing required creator property 'validationLoss'").endsWith("(at validationLoss)");
   }
 
   @Test
   void metrics_lineOfAnUnknownType_isLeftOut() throws IOException {
     String newer = golden("metrics.jsonl") + "{\"type\":\"checkpoint\",\"epoch\":1}\n";
-    assertThat(RunJson.metrics(newer, "metrics.jsonl")).hasSize(6);
+    assertThat(RunJson.metrics(newer, "metrics.jsonl")).hasSize(7);
   }
 
   @Test
   void metrics_lineWithoutType_fails() {
     rejection("metrics.jsonl", "{\"epoch\":1}\n").isEqualTo("run/metrics.jsonl, line 1: not a sparktrain metrics"
-        + " line: no \"type\" (one of round, health, diagnosis, recovery, epoch, resume)");
+        + " line: no \"type\" (one of round, health, diagnosis, recovery, stall, epoch, resume)");
   }
 
   @Test
