@@ -29,6 +29,7 @@ public final class Diagnoser {
   private final int[] explodingStreak;
   private final int[] deadStreak;
   private final Deque<Double> norms = new ArrayDeque<>();
+  private final Deque<Double> normLosses = new ArrayDeque<>();
   private final List<Double> initialNorms = new ArrayList<>();
   private final Map<String, Diagnosis> found = new LinkedHashMap<>();
   private final Map<String, Integer> rounds = new LinkedHashMap<>();
@@ -55,12 +56,14 @@ public final class Diagnoser {
    */
   public record State(double learningRate, List<Integer> vanishingStreak, List<Integer> explodingStreak,
       List<Integer> deadStreak, List<Double> norms, List<Double> initialNorms, List<Diagnosis> found,
-      Map<String, Integer> rounds) {
+      Map<String, Integer> rounds, List<Double> normLosses) {
     public State {
       vanishingStreak = List.copyOf(vanishingStreak);
       explodingStreak = List.copyOf(explodingStreak);
       deadStreak = List.copyOf(deadStreak);
       norms = List.copyOf(norms);
+      // Absent in checkpoints from before it was kept: the growth rule then waits for a new window.
+      normLosses = normLosses == null || normLosses.size() != norms.size() ? List.of() : List.copyOf(normLosses);
       initialNorms = List.copyOf(initialNorms);
       found = List.copyOf(found);
       rounds = Map.copyOf(rounds);
@@ -70,7 +73,7 @@ public final class Diagnoser {
   /** The rules' memory now. */
   public State state() {
     return new State(learningRate, list(vanishingStreak), list(explodingStreak), list(deadStreak), List.copyOf(norms),
-        List.copyOf(initialNorms), List.copyOf(found.values()), Map.copyOf(rounds));
+        List.copyOf(initialNorms), List.copyOf(found.values()), Map.copyOf(rounds), List.copyOf(normLosses));
   }
 
   /** Continues from a state taken by {@link #state()} (a resumed run). */
@@ -80,7 +83,11 @@ public final class Diagnoser {
     copy(s.explodingStreak(), explodingStreak);
     copy(s.deadStreak(), deadStreak);
     norms.clear();
-    norms.addAll(s.norms());
+    normLosses.clear();
+    if (!s.normLosses().isEmpty()) {
+      norms.addAll(s.norms());
+      normLosses.addAll(s.normLosses());
+    }
     initialNorms.clear();
     initialNorms.addAll(s.initialNorms());
     found.clear();
@@ -182,8 +189,10 @@ public final class Diagnoser {
         initialNorms.add(total);
       }
       norms.addLast(total);
+      normLosses.addLast(loss);
       while (norms.size() > config.growthWindow() + config.consecutive()) {
         norms.removeFirst();
+        normLosses.removeFirst();
       }
       double[] growth = growth();
       if (growth != null) {
@@ -222,7 +231,15 @@ public final class Diagnoser {
     // Also above the first rounds' scale: near convergence the gradient of a small training set can
     // fall 100x and bounce back; that is noise around a minimum, not an explosion.
     double initial = LayerHealth.median(initialNorms.stream().mapToDouble(Double::doubleValue).toArray());
-    return baseline > 0 && recent > config.explodingGrowth() * baseline && recent > initial
+    // And the loss has not kept falling meanwhile: a CNN's gradient norm can grow tenfold as training
+    // sharpens while its loss goes on down (the sample job's epoch 4); exploding gradients stop the fall.
+    List<Double> losses = new ArrayList<>(normLosses);
+    double recentLoss = LayerHealth.median(losses.subList(losses.size() - k, losses.size()).stream()
+        .mapToDouble(Double::doubleValue).toArray());
+    double earlierLoss = LayerHealth.median(losses.subList(0, losses.size() - k).stream()
+        .mapToDouble(Double::doubleValue).toArray());
+    boolean stillFalling = recentLoss < earlierLoss * (1 - config.stall().minRelativeDrop());
+    return baseline > 0 && recent > config.explodingGrowth() * baseline && recent > initial && !stillFalling
         ? new double[] {recent, baseline} : null;
   }
 

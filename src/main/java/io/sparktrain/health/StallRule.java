@@ -147,7 +147,8 @@ public final class StallRule {
     Kind kind;
     if (fit.mean() > c.highLossFraction() * untrainedLoss) {
       kind = Double.isFinite(ratio) && ratio < Math.log10(c.lowUpdateRatio()) ? Kind.RATE_TOO_SMALL : Kind.SADDLE;
-    } else if (validationFlat(validationLosses)) {
+    } else if (fit.fall() < c.minRelativeDrop() * fit.mean() && validationFlat(validationLosses)) {
+      // Convergence needs the loss to have stopped falling, not only a fall hidden by noise.
       kind = Kind.CONVERGED;
     } else {
       return new Result(next, null);

@@ -121,6 +121,16 @@ class DiagnoserTest {
   }
 
   @Test
+  void gradientNormGrowing_whileTheLossKeepsFalling_noAlarm() {
+    Diagnoser d = new Diagnoser(HEALTH, mlp(2, "relu", "adam", "auto"), true, 0.01);
+    double[] norms = {0.5, 0.4, 0.4, 0.5, 0.4, 20, 25, 30};
+    for (int r = 0; r < norms.length; r++) {
+      assertThat(d.observe(1, r, round(2, -3, norms[r], -3), false, 1.0 - 0.05 * r)).isEmpty();
+    }
+    assertThat(d.state().normLosses()).hasSize(d.state().norms().size());
+  }
+
+  @Test
   void gradientBouncingBackFromNearZero_belowTheInitialScale_noAlarm() {
     Diagnoser d = new Diagnoser(HEALTH, mlp(2, "relu", "adam", "auto"), true, 0.001);
     for (int r = 1; r <= 5; r++) {

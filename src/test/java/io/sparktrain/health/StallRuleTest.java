@@ -141,6 +141,13 @@ class StallRuleTest {
   }
 
   @Test
+  void low_andFallingBeneathTheNoise_isNotConvergence() {
+    // The sample job's epoch 6: the loss falls 9% over the window, but its rounds vary by more.
+    assertThat(feed(RULE, 15, i -> 0.48 - 0.003 * i + (i % 2 == 0 ? 0.1 : -0.1), -3.0, i -> 0.001,
+        List.of(0.60, 0.44, 0.497, 0.443))).isEmpty();
+  }
+
+  @Test
   void flatAndLow_whileValidationStillImproves_isNothing() {
     assertThat(feed(RULE, 30, i -> 0.35 + noise(i, 0.01), -3.0, i -> 0.03, List.of(0.60, 0.50, 0.45, 0.41)))
         .isEmpty();

@@ -20,7 +20,7 @@ final class TrainingStates {
     Weights best = new Weights(Nd4j.linspace(0, 2, 12).reshape(1, 12), Nd4j.rand(1, 24), 30, 7);
     Diagnoser.State diagnoser = new Diagnoser.State(3e-4, List.of(0, 2, 0), List.of(0, 0, 1), List.of(1, 0, 0),
         List.of(0.5, 0.25), List.of(0.75), List.of(new Diagnosis("dead-relu", 2, 4, List.of(1), "deadFraction",
-            Double.NaN, "layer 1 (dense): 60% dead")), Map.of("dead-relu", 3));
+            Double.NaN, "layer 1 (dense): 60% dead")), Map.of("dead-relu", 3), List.of(2.0, Double.NaN));
     LrCurve curve = new LrCurve(new double[] {1e-5, 1e-4, 1e-3}, new double[] {2.3, 2.2, Double.NaN},
         new double[] {2.3, 2.25, 2.24}, 1e-4, LrCurve.STEEPEST, 1e-3, 2);
     TrainingState.RunFacts facts = new TrainingState.RunFacts(1e-3, "lr-find (steepest)", curve, 2, 4,
