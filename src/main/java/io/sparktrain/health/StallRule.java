@@ -147,8 +147,9 @@ public final class StallRule {
     Kind kind;
     if (fit.mean() > c.highLossFraction() * untrainedLoss) {
       kind = Double.isFinite(ratio) && ratio < Math.log10(c.lowUpdateRatio()) ? Kind.RATE_TOO_SMALL : Kind.SADDLE;
-    } else if (fit.fall() < c.minRelativeDrop() * fit.mean() && validationFlat(validationLosses)) {
-      // Convergence needs the loss to have stopped falling, not only a fall hidden by noise.
+    } else if (Math.abs(fit.fall()) < c.minRelativeDrop() * fit.mean() && validationFlat(validationLosses)) {
+      // Convergence needs the fitted line itself flat (within minRelativeDrop either way), not a fall or
+      // a rise that the noise hides: a noisy window says nothing either way.
       kind = Kind.CONVERGED;
     } else {
       return new Result(next, null);

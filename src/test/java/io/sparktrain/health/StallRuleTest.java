@@ -132,7 +132,7 @@ class StallRuleTest {
 
   @Test
   void flatAndLow_withTheValidationLossFlatToo_isConvergence_notAStall() {
-    List<StallRule.Finding> found = feed(RULE, 15, i -> 0.35 + noise(i, 0.01), -3.0, i -> 0.03,
+    List<StallRule.Finding> found = feed(RULE, 15, i -> 0.35 + (i % 2 == 0 ? 0.01 : -0.01), -3.0, i -> 0.03,
         List.of(0.60, 0.41, 0.412, 0.415));
     assertThat(found).extracting(StallRule.Finding::kind).containsExactly(StallRule.Kind.CONVERGED);
     assertThat(found.get(0).kind().actionable()).isFalse();
@@ -145,6 +145,13 @@ class StallRuleTest {
     // The sample job's epoch 6: the loss falls 9% over the window, but its rounds vary by more.
     assertThat(feed(RULE, 15, i -> 0.48 - 0.003 * i + (i % 2 == 0 ? 0.1 : -0.1), -3.0, i -> 0.001,
         List.of(0.60, 0.44, 0.497, 0.443))).isEmpty();
+  }
+
+  @Test
+  void low_andRisingBeneathTheNoise_isNotConvergence() {
+    // The sample job's epoch 7: the fitted line rose by 0.055 within a noise of 0.074.
+    assertThat(feed(RULE, 15, i -> 0.42 + 0.004 * i + (i % 2 == 0 ? 0.1 : -0.1), -3.0, i -> 0.001,
+        List.of(0.60, 0.4446, 0.4969, 0.4433))).isEmpty();
   }
 
   @Test
