@@ -57,6 +57,12 @@ public final class Charts {
         s.setMarker(SeriesMarkers.CIRCLE);
       }
     });
+    addMarkers(chart, markers, logY);
+    return svg(chart);
+  }
+
+  /** Marker series drawn as markers alone, each with its own shape and colour; points not drawable are left out. */
+  private static void addMarkers(XYChart chart, Map<String, List<Point>> markers, boolean logY) {
     java.util.Iterator<org.knowm.xchart.style.markers.Marker> shapes = List.of(SeriesMarkers.DIAMOND,
         SeriesMarkers.TRIANGLE_UP, SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS).iterator();
     java.util.Iterator<java.awt.Color> colors = List.of(new java.awt.Color(0xD62728), new java.awt.Color(0x2CA02C),
@@ -77,7 +83,6 @@ public final class Charts {
         s.setMarkerColor(colors.next());
       }
     });
-    return svg(chart);
   }
 
   public static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {

@@ -158,18 +158,7 @@ public final class HtmlReport {
       }
       h.append("</table>\n");
     }
-    if (health.stall() != null && !health.stall().events().isEmpty()) {
-      h.append("<table id=\"stall\"><tr><th>epoch</th><th>round</th><th>stall policy</th><th>finding</th>"
-          + "<th>learning rate</th><th>loss</th><th>what happened</th></tr>");
-      for (SummaryFile.StallEvent e : health.stall().events()) {
-        h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(e.round()).append("</td><td>")
-            .append(esc(e.event())).append("</td><td>").append(esc(e.finding())).append("</td><td>")
-            .append(esc(e.learningRateBefore())).append(" → ").append(esc(e.learningRateAfter()))
-            .append("</td><td>").append(f4(e.loss())).append("</td><td>").append(esc(e.detail()))
-            .append("</td></tr>");
-      }
-      h.append("</table>\n");
-    }
+    stallTable(h, health.stall());
     Map<String, List<Double>> norms = new LinkedHashMap<>();
     Map<String, List<Double>> ratios = new LinkedHashMap<>();
     List<Integer> x = new ArrayList<>();
@@ -195,6 +184,22 @@ public final class HtmlReport {
             true))
         .append("</div><p class=\"note\">").append(health.samples())
         .append(" sampled minibatches, medians per averaging round.</p></section>\n");
+  }
+
+  /** The stall policy's events, one row each (absent in runs from before the policy). */
+  private static void stallTable(StringBuilder h, SummaryFile.Stall stall) {
+    if (stall != null && !stall.events().isEmpty()) {
+      h.append("<table id=\"stall\"><tr><th>epoch</th><th>round</th><th>stall policy</th><th>finding</th>"
+          + "<th>learning rate</th><th>loss</th><th>what happened</th></tr>");
+      for (SummaryFile.StallEvent e : stall.events()) {
+        h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(e.round()).append("</td><td>")
+            .append(esc(e.event())).append("</td><td>").append(esc(e.finding())).append("</td><td>")
+            .append(esc(e.learningRateBefore())).append(" → ").append(esc(e.learningRateAfter()))
+            .append("</td><td>").append(f4(e.loss())).append("</td><td>").append(esc(e.detail()))
+            .append("</td></tr>");
+      }
+      h.append("</table>\n");
+    }
   }
 
   private static void augmentation(StringBuilder h, SummaryFile.Augmentation augmentation, byte[] png) {
