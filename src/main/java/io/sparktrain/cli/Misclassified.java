@@ -20,22 +20,29 @@ final class Misclassified {
 
   /** The grid PNG, or null when the sample holds no misclassified image. */
   static byte[] grid(MultiLayerNetwork net, Splits data, DataConfig config) {
-    List<Example> sample = data.test().take(SAMPLE);
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < config.numClasses(); c++) {
+      names.add(config.className(c));
+    }
+    return grid(net, data.test().take(SAMPLE), data.shape(), names);
+  }
+
+  /** The grid PNG of the misclassified among {@code sample} (scaled as the network takes them), or null. */
+  static byte[] grid(MultiLayerNetwork net, List<Example> sample, io.sparktrain.data.Shape shape, List<String> names) {
     if (sample.isEmpty()) {
       return null;
     }
-    DataSet ds = Batches.toDataSet(sample, config.numClasses());
+    DataSet ds = Batches.toDataSet(sample, names.size());
     INDArray predicted = net.output(ds.getFeatures(), false).argMax(1);
     List<MisclassifiedGrid.Tile> tiles = new ArrayList<>();
     for (int i = 0; i < sample.size() && tiles.size() < MAX_TILES; i++) {
       int p = predicted.getInt(i);
       Example ex = sample.get(i);
       if (p != ex.label()) {
-        tiles.add(new MisclassifiedGrid.Tile(unscaled(ex.features()), config.className(ex.label()),
-            "→ " + config.className(p)));
+        tiles.add(new MisclassifiedGrid.Tile(unscaled(ex.features()), names.get(ex.label()), "→ " + names.get(p)));
       }
     }
-    return tiles.isEmpty() ? null : MisclassifiedGrid.png(tiles, data.shape().height(), data.shape().width());
+    return tiles.isEmpty() ? null : MisclassifiedGrid.png(tiles, shape.height(), shape.width());
   }
 
   /**

@@ -25,7 +25,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 /** summary.json of a training run, however it ended: completed, diverged, or stopped by a signal. */
 record RunSummaries(RunDirectory run, JobConfig job, String startedAt) {
   void completed(RunContext ctx, JobConfig named, Splits data, TrainedModel model, double loadSeconds, long t0,
-      RunCheckpoints checkpoints) {
+      RunCheckpoints checkpoints, SummaryFile.Model written) {
     JavaSparkContext sc = ctx.sc();
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("loadSeconds", loadSeconds);
@@ -43,7 +43,7 @@ record RunSummaries(RunDirectory run, JobConfig job, String startedAt) {
     Summary.Context context = new Summary.Context(named, data, model, timings, sparkInfo,
         Provenance.versions(ctx.spark().version()), Provenance.gitCommit(), startedAt, Instant.now().toString());
     run.write(Summary.FILE, Json.pretty(Summary.build(context).withReliability(reliability(model.state(),
-        checkpoints))));
+        checkpoints)).withModel(written)));
   }
 
   /** Checkpoints, resumes and what the cluster lost, over every attempt at the run. */

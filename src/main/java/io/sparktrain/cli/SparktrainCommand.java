@@ -6,9 +6,10 @@ import picocli.CommandLine.Command;
 @Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Trains deep neural networks on Apache Spark with Deeplearning4j parameter averaging.",
     subcommands = {TrainCommand.class, ConfigCommand.class, DoctorCommand.class, PublishCommand.class,
-        ReportCommand.class, LrFindCommand.class, AugmentCommand.class, TuneCommand.class},
+        ReportCommand.class, LrFindCommand.class, AugmentCommand.class, TuneCommand.class, PredictCommand.class,
+        EvaluateCommand.class},
     footer = {"", "Exit codes: 0 success, 1 unexpected failure, 2 bad config or arguments, 3 bad input data,",
-        "4 training diverged, 5 quality gate refused the model, 6 preflight failed."})
+        "4 training diverged, 5 quality gate refused the model, 6 preflight failed, 7 run directory could not be written."})
 public final class SparktrainCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

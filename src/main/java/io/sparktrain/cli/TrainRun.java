@@ -14,6 +14,7 @@ import io.sparktrain.report.LrFindFiles;
 import io.sparktrain.report.MetricsLog;
 import io.sparktrain.report.ReportFiles;
 import io.sparktrain.report.schema.SummaryFile;
+import io.sparktrain.serve.ModelFile;
 import io.sparktrain.train.DivergedException;
 import io.sparktrain.train.Interruption;
 import io.sparktrain.train.RunCheckpoints;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * {@code sparktrain train}: one training run end to end, new or resumed. A new run refuses a folder that
@@ -164,12 +164,16 @@ public final class TrainRun {
     TrainedModel model = fit(ctx, new Trainer(ctx.sc(), named, uiUrl), new Trainer.Run(data, pipeline, approach, state,
         checkpoints, events, interruption), metrics, checkpoints, summaries);
     metrics.flush();
-    run.write("model.zip", stream -> ModelSerializer.writeModel(model.network(), stream, true));
+    byte[] zip = ModelFile.write(model.network(), ModelFile.manifest(named, data,
+        io.sparktrain.publish.Provenance.versions(ctx.spark().version()).get("sparktrain"), Instant.now().toString()),
+        data.scaler());
+    run.write(ModelFile.FILE, stream -> stream.write(zip));
+    SummaryFile.Model written = new SummaryFile.Model(ModelFile.FILE, ModelFile.sha256(zip), zip.length);
     checkpoints.keepNewestOnly();
     if (model.health().lrFind() != null) {
       LrFindFiles.write(run, model.health().lrFind());
     }
-    summaries.completed(ctx, named, data, model, loadSeconds, t0, checkpoints);
+    summaries.completed(ctx, named, data, model, loadSeconds, t0, checkpoints, written);
     if (data.shape().image()) {
       byte[] png = Misclassified.grid(model.network(), data, named.data());
       if (png != null) {

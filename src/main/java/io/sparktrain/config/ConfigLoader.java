@@ -292,6 +292,26 @@ public final class ConfigLoader {
         r.doubleValue("smoothing"), r.doubleValue("divergeFactor"));
   }
 
+  /**
+   * The Spark settings of a command without a job (predict): reference.conf's {@code spark} section with
+   * {@code overrides} ("spark.conf.key=value", "spark.master=...") applied; other keys are refused.
+   */
+  public static SparkSettings sparkSettings(List<String> overrides) {
+    Config given = parseOverrides(overrides);
+    for (String key : given.root().keySet()) {
+      if (!key.equals("spark")) {
+        throw new ConfigException(key, "--set takes only spark.* keys here (spark.master, spark.conf.\"...\")");
+      }
+    }
+    Config merged;
+    try {
+      merged = given.withFallback(reference()).resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("--set", e.getMessage(), e);
+    }
+    return spark(new ConfigReader(merged, "").at("spark"));
+  }
+
   private static SparkSettings spark(ConfigReader r) {
     return new SparkSettings(r.string("master"), new LinkedHashMap<>(r.at("conf").flatStrings()));
   }

@@ -37,12 +37,24 @@ public final class CsvSource {
   public static CsvData read(SparkSession spark, String uri, CsvOptions options, int numClasses) {
     List<String> columns = columns(uri, options, spark.sparkContext().hadoopConfiguration());
     int labelIndex = labelIndex(uri, columns, options);
+    List<String> names = new ArrayList<>(columns);
+    names.remove(labelIndex);
+    RowParser parser = new RowParser(columns.size(), labelIndex, numClasses, columns);
+    return new CsvData(frame(spark, uri, options, columns.size()).javaRDD().map(parser::parse), columns.size() - 1,
+        List.copyOf(names));
+  }
+
+  /**
+   * The files as Spark SQL reads them: {@code count} string columns {@code c0..} (by position), then
+   * {@link #CORRUPT} (a line with the wrong number of fields) and {@link #SOURCE} (its file).
+   */
+  static Dataset<Row> frame(SparkSession spark, String uri, CsvOptions options, int count) {
     List<StructField> fields = new ArrayList<>();
-    for (int i = 0; i < columns.size(); i++) {
+    for (int i = 0; i < count; i++) {
       fields.add(DataTypes.createStructField("c" + i, DataTypes.StringType, true));
     }
     fields.add(DataTypes.createStructField(CORRUPT, DataTypes.StringType, true));
-    Dataset<Row> frame = spark.read()
+    return spark.read()
         .schema(DataTypes.createStructType(fields))
         .option("header", options.header())
         .option("sep", String.valueOf(options.delimiter()))
@@ -51,10 +63,6 @@ public final class CsvSource {
         .option("enforceSchema", true)
         .csv(uri)
         .withColumn(SOURCE, functions.input_file_name());
-    List<String> names = new ArrayList<>(columns);
-    names.remove(labelIndex);
-    RowParser parser = new RowParser(columns.size(), labelIndex, numClasses, columns);
-    return new CsvData(frame.javaRDD().map(parser::parse), columns.size() - 1, List.copyOf(names));
   }
 
   /** Column names from the header of the first file (or c0..cN-1 without a header). */
@@ -129,9 +137,25 @@ public final class CsvSource {
     return resolved;
   }
 
-  /** Turns one Spark row into an Example or a rejection; runs on the executors. */
-  record RowParser(int columnCount, int labelIndex, int numClasses, List<String> names)
-      implements java.io.Serializable {
+  /**
+   * Turns one Spark row into an Example or a rejection; runs on the executors.
+   *
+   * @param columnCount the file's columns
+   * @param labelIndex the label's column, or -1 when the file has none (scoring)
+   * @param featureColumns the feature columns in the order the model takes them
+   * @param labelOptional an empty label cell gives the label {@link Keyed#UNLABELLED} (scoring), not a rejection
+   */
+  record RowParser(int columnCount, int labelIndex, int numClasses, List<String> names, int[] featureColumns,
+      boolean labelOptional) implements java.io.Serializable {
+
+    /** Training: every column but the label is a feature, in file order; the label is required. */
+    RowParser(int columnCount, int labelIndex, int numClasses, List<String> names) {
+      this(columnCount, labelIndex, numClasses, names, allBut(columnCount, labelIndex), false);
+    }
+
+    private static int[] allBut(int count, int skip) {
+      return java.util.stream.IntStream.range(0, count).filter(c -> c != skip).toArray();
+    }
 
     Parsed parse(Row row) {
       String corrupt = row.getString(columnCount);
@@ -141,35 +165,56 @@ public final class CsvSource {
         return Parsed.rejected("wrong column count",
             source + ": expected " + columnCount + " fields, found " + fields + ": " + clip(corrupt));
       }
-      float[] features = new float[columnCount - 1];
-      int label = -1;
-      for (int c = 0, f = 0; c < columnCount; c++) {
+      float[] features = new float[featureColumns.length];
+      for (int f = 0; f < featureColumns.length; f++) {
+        int c = featureColumns[f];
         String cell = row.getString(c);
-        if (cell == null || cell.isBlank()) {
-          return Parsed.rejected("empty cell", source + ": column '" + names.get(c) + "' is empty: " + clip(row));
+        String problem = problem(cell);
+        if (problem != null) {
+          return Parsed.rejected(problem, source + ": column '" + names.get(c) + "' " + describe(problem, cell)
+              + ": " + clip(row));
         }
-        double value;
-        try {
-          value = Double.parseDouble(cell.trim());
-        } catch (NumberFormatException e) {
-          return Parsed.rejected("non-numeric cell",
-              source + ": column '" + names.get(c) + "' holds '" + clip(cell) + "', not a number: " + clip(row));
-        }
-        if (!Double.isFinite(value)) {
-          return Parsed.rejected("non-finite value",
-              source + ": column '" + names.get(c) + "' holds " + cell.trim() + ": " + clip(row));
-        }
-        if (c == labelIndex) {
+        features[f] = (float) Double.parseDouble(cell.trim());
+      }
+      int label = Keyed.UNLABELLED;
+      if (labelIndex >= 0) {
+        String cell = row.getString(labelIndex);
+        boolean empty = cell == null || cell.isBlank();
+        if (!(empty && labelOptional)) {
+          String problem = problem(cell);
+          if (problem != null) {
+            return Parsed.rejected(problem, source + ": column '" + names.get(labelIndex) + "' "
+                + describe(problem, cell) + ": " + clip(row));
+          }
+          double value = Double.parseDouble(cell.trim());
           if (value != Math.rint(value) || value < 0 || value >= numClasses) {
             return Parsed.rejected("label out of range", source + ": label " + cell.trim() + " is not a class in [0, "
                 + numClasses + "): " + clip(row));
           }
           label = (int) value;
-        } else {
-          features[f++] = (float) value;
         }
       }
       return Parsed.ok(new Example(features, label));
+    }
+
+    /** The reason a cell is not a finite number, or null when it is one. */
+    private static String problem(String cell) {
+      if (cell == null || cell.isBlank()) {
+        return "empty cell";
+      }
+      try {
+        return Double.isFinite(Double.parseDouble(cell.trim())) ? null : "non-finite value";
+      } catch (NumberFormatException e) {
+        return "non-numeric cell";
+      }
+    }
+
+    private static String describe(String problem, String cell) {
+      return switch (problem) {
+        case "empty cell" -> "is empty";
+        case "non-numeric cell" -> "holds '" + clip(cell) + "', not a number";
+        default -> "holds " + cell.trim();
+      };
     }
 
     private String clip(Row row) {

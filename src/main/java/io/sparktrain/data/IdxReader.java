@@ -40,6 +40,11 @@ public final class IdxReader {
     return images;
   }
 
+  /** The images of an IDX file without labels (scoring); {@link IdxImages#labels()} is null. */
+  public static IdxImages images(String imagesUri, Configuration conf) {
+    return readImages(imagesUri, conf, null);
+  }
+
   static byte[] readLabels(String uri, Configuration conf) {
     try (DataInputStream in = new DataInputStream(HadoopFiles.open(uri, conf))) {
       checkMagic(uri, in, LABELS_MAGIC, "labels (unsigned bytes, 1 dimension)");

@@ -72,14 +72,43 @@ public final class ImageFolderSource {
     io.sparktrain.data.Shape shape = expected != null ? expected : options.resize()
         ? io.sparktrain.data.Shape.image(options.height(), options.width(), options.channels())
         : firstImageShape(root, classNames, options, conf);
-    Decoder decoder = new Decoder(new Path(root).toUri().getPath(), classNames, options, shape);
-    JavaRDD<Row> files = spark.read().format("binaryFile")
+    Decoder decoder = new Decoder(new Path(root).toUri().getPath(), classNames, options, shape, false);
+    return new ImageData(files(spark, root).map(decoder::decode), classNames, shape);
+  }
+
+  private static JavaRDD<Row> files(SparkSession spark, String root) {
+    return spark.read().format("binaryFile")
         .option("recursiveFileLookup", "true")
         .option("pathGlobFilter", GLOB)
         .load(root)
         .select("path", "content")
         .javaRDD();
-    return new ImageData(files.map(decoder::decode), classNames, shape);
+  }
+
+  /**
+   * Scoring: every image under {@code root}, decoded to the model's {@code shape}; the label from its class
+   * folder when it sits in one of {@code classNames}, else none. The key of each is its path.
+   */
+  static ScoringInput.Read scoring(SparkSession spark, String root, List<String> classNames, ImageOptions options,
+      io.sparktrain.data.Shape shape, Quarantine q) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path path = new Path(root);
+    boolean labelled;
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      if (!fs.exists(path)) {
+        throw new DataException(root + ": no such folder");
+      }
+      labelled = Arrays.stream(fs.listStatus(path)).anyMatch(s -> s.isDirectory()
+          && classNames.contains(s.getPath().getName()));
+    } catch (IOException e) {
+      throw new DataException(root + ": cannot list: " + e.getMessage(), e);
+    }
+    Decoder decoder = new Decoder(path.toUri().getPath(), classNames, options, shape, true);
+    JavaRDD<Keyed> keyed = files(spark, root).map(r -> new Keyed(new Object[] {r.getString(0)}, decoder.decode(r)));
+    return new ScoringInput.Read(q.kept(root, "input", keyed),
+        List.of(org.apache.spark.sql.types.DataTypes.createStructField("path",
+            org.apache.spark.sql.types.DataTypes.StringType, false)), labelled);
   }
 
   private static io.sparktrain.data.Shape firstImageShape(String root, List<String> classes, ImageOptions options,
@@ -108,9 +137,13 @@ public final class ImageFolderSource {
     throw new DataException(root + ": no decodable image in any class folder");
   }
 
-  /** Decodes one file into an Example or a rejection; runs on the executors. */
-  record Decoder(String rootPath, List<String> classNames, ImageOptions options, io.sparktrain.data.Shape shape)
-      implements Serializable {
+  /**
+   * Decodes one file into an Example or a rejection; runs on the executors.
+   *
+   * @param labelOptional an image outside the class folders has no label (scoring), rather than being rejected
+   */
+  record Decoder(String rootPath, List<String> classNames, ImageOptions options, io.sparktrain.data.Shape shape,
+      boolean labelOptional) implements Serializable {
 
     Parsed decode(Row row) {
       String uri = row.getString(0);
@@ -119,7 +152,9 @@ public final class ImageFolderSource {
       int slash = relative.indexOf('/');
       String folder = slash > 0 ? relative.substring(0, slash) : "";
       int label = classNames.indexOf(folder);
-      if (label < 0) {
+      if (label < 0 && labelOptional) {
+        label = Keyed.UNLABELLED;
+      } else if (label < 0) {
         return Parsed.rejected("label not in the class list", uri + ": folder '" + folder + "' is not one of the "
             + "classes " + classNames);
       }

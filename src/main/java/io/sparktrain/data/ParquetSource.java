@@ -32,47 +32,129 @@ public final class ParquetSource {
   public record ParquetData(JavaRDD<Parsed> records, int featureCount, List<String> featureNames, boolean array) {}
 
   public static ParquetData read(SparkSession spark, String uri, ParquetOptions options, int numClasses) {
-    Dataset<Row> frame;
+    Dataset<Row> frame = open(spark, uri);
+    List<String> columns = Arrays.asList(frame.columns());
+    if (!columns.contains(options.label())) {
+      throw new DataException(uri + ": no column named '" + options.label() + "' (data.parquet.label); the columns are "
+          + String.join(", ", columns));
+    }
+    checkLabelType(uri, frame, options.label());
+    List<String> features = featureColumns(uri, frame, options);
+    boolean array = features.size() == 1 && frame.schema().apply(features.get(0)).dataType() instanceof ArrayType;
+    int width;
+    if (array) {
+      width = options.imageShape().isEmpty() ? firstArrayLength(uri, frame, features.get(0))
+          : options.imageShape().get(0) * options.imageShape().get(1) * options.imageShape().get(2);
+    } else {
+      width = features.size();
+    }
+    Dataset<Row> rows = frame.select(columns(features, array, functions.col(options.label()), List.of()));
+    RowParser parser = new RowParser(features.size(), array, width, numClasses, features, false);
+    return new ParquetData(rows.javaRDD().map(parser::parse), width, List.copyOf(features), array);
+  }
+
+  /**
+   * Scoring: the features a model takes ({@code features}: its columns, or its one array column of
+   * {@code width} values), the label when the file has the column (an empty one is no label), and the
+   * {@code ids} columns as they are.
+   */
+  static ScoringInput.Read scoring(SparkSession spark, String uri, ParquetOptions options, List<String> modelFeatures,
+      int width, int numClasses, List<String> ids, Quarantine q) {
+    Dataset<Row> frame = open(spark, uri);
+    List<String> columns = Arrays.asList(frame.columns());
+    String label = options.label();
+    List<String> features = modelFeatures.isEmpty() ? featureColumns(uri, frame, options) : modelFeatures;
+    boolean array = features.size() == 1 && columns.contains(features.get(0))
+        && frame.schema().apply(features.get(0)).dataType() instanceof ArrayType;
+    if (!array && features.size() != width) {
+      throw new DataException(uri + ": " + features.size() + " feature columns (" + String.join(", ", features)
+          + "); the model takes " + width);
+    }
+    List<String> missing = new ArrayList<>();
+    features.stream().filter(f -> !columns.contains(f)).forEach(missing::add);
+    ids.stream().filter(f -> !columns.contains(f)).forEach(missing::add);
+    if (!missing.isEmpty()) {
+      throw new DataException(uri + ": no column " + String.join(", ", missing) + "; the model takes " + width
+          + " features (" + (array ? "array column " : "columns ") + String.join(", ", features) + "), the file has "
+          + "columns " + String.join(", ", columns) + (ids.isEmpty() ? "" : " (--id " + String.join(", ", ids) + ")"));
+    }
+    if (array) {
+      int found = firstArrayLength(uri, frame, features.get(0));
+      if (found != width) {
+        throw new DataException(uri + ": column '" + features.get(0) + "' holds " + found + " values per row; the model "
+            + "takes " + width);
+      }
+    }
+    boolean labelled = columns.contains(label);
+    if (labelled) {
+      checkLabelType(uri, frame, label);
+    }
+    List<org.apache.spark.sql.Column> keys = new ArrayList<>();
+    List<StructField> keyFields = new ArrayList<>();
+    for (String id : ids) {
+      keys.add(functions.col(id));
+      keyFields.add(frame.schema().apply(id));
+    }
+    if (ids.isEmpty()) {
+      keyFields.add(DataTypes.createStructField("source", DataTypes.StringType, false));
+      keyFields.add(DataTypes.createStructField("row", DataTypes.LongType, false));
+    }
+    Dataset<Row> rows = frame.select(columns(features, array,
+        labelled ? functions.col(label) : functions.lit(null), keys));
+    RowParser parser = new RowParser(features.size(), array, width, numClasses, features, true);
+    int at = features.size() + 3;
+    int n = ids.size();
+    JavaRDD<Keyed> keyed = rows.javaRDD().map(r -> new Keyed(n == 0 ? new Object[] {r.getString(at - 2),
+        r.getLong(at - 1)} : keyValues(r, at, n), parser.parse(r)));
+    return new ScoringInput.Read(q.kept(uri, "input", keyed), keyFields, labelled);
+  }
+
+  private static Object[] keyValues(Row r, int from, int n) {
+    Object[] out = new Object[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = r.get(from + i);
+    }
+    return out;
+  }
+
+  private static Dataset<Row> open(SparkSession spark, String uri) {
     try {
-      frame = spark.read().parquet(uri);
+      return spark.read().parquet(uri);
     } catch (Exception e) {
       if (e instanceof AnalysisException || e.getCause() instanceof java.io.FileNotFoundException) {
         throw new DataException(uri + ": cannot read as Parquet: " + e.getMessage(), e);
       }
       throw e;
     }
-    List<String> columns = Arrays.asList(frame.columns());
-    if (!columns.contains(options.label())) {
-      throw new DataException(uri + ": no column named '" + options.label() + "' (data.parquet.label); the columns are "
-          + String.join(", ", columns));
-    }
-    DataType labelType = frame.schema().apply(options.label()).dataType();
+  }
+
+  private static void checkLabelType(String uri, Dataset<Row> frame, String label) {
+    DataType labelType = frame.schema().apply(label).dataType();
     if (!(labelType instanceof org.apache.spark.sql.types.IntegralType)) {
-      throw new DataException(uri + ": label column '" + options.label() + "' is " + labelType.simpleString()
+      throw new DataException(uri + ": label column '" + label + "' is " + labelType.simpleString()
           + "; expected integers");
     }
-    List<String> features = featureColumns(uri, frame, options);
-    boolean array = features.size() == 1 && frame.schema().apply(features.get(0)).dataType() instanceof ArrayType;
-    int width;
-    if (array) {
-      Row first = frame.select(functions.size(functions.col(features.get(0)))).limit(1).collectAsList().stream()
-          .findFirst().orElseThrow(() -> new DataException(uri + ": no rows"));
-      width = options.imageShape().isEmpty() ? first.getInt(0)
-          : options.imageShape().get(0) * options.imageShape().get(1) * options.imageShape().get(2);
-    } else {
-      width = features.size();
-    }
+  }
+
+  private static int firstArrayLength(String uri, Dataset<Row> frame, String column) {
+    Row first = frame.select(functions.size(functions.col(column))).limit(1).collectAsList().stream()
+        .findFirst().orElseThrow(() -> new DataException(uri + ": no rows"));
+    return first.getInt(0);
+  }
+
+  /** The selected columns: the features, the label (as a long), the file, a row id, then {@code extra}. */
+  private static org.apache.spark.sql.Column[] columns(List<String> features, boolean array,
+      org.apache.spark.sql.Column label, List<org.apache.spark.sql.Column> extra) {
     List<org.apache.spark.sql.Column> select = new ArrayList<>();
     for (String f : features) {
       select.add(functions.col(f).cast(array ? DataTypes.createArrayType(DataTypes.DoubleType)
           : DataTypes.DoubleType));
     }
-    select.add(functions.col(options.label()).cast(DataTypes.LongType));
+    select.add(label.cast(DataTypes.LongType));
     select.add(functions.input_file_name().as(SOURCE));
     select.add(functions.monotonically_increasing_id().as(ROW));
-    Dataset<Row> rows = frame.select(select.toArray(new org.apache.spark.sql.Column[0]));
-    RowParser parser = new RowParser(features.size(), array, width, numClasses, features);
-    return new ParquetData(rows.javaRDD().map(parser::parse), width, List.copyOf(features), array);
+    select.addAll(extra);
+    return select.toArray(new org.apache.spark.sql.Column[0]);
   }
 
   static List<String> featureColumns(String uri, Dataset<Row> frame, ParquetOptions options) {
@@ -109,14 +191,16 @@ public final class ParquetSource {
   }
 
   /** One row to an Example or a rejection; runs on the executors. */
-  record RowParser(int columns, boolean array, int width, int numClasses, List<String> names) implements Serializable {
+  record RowParser(int columns, boolean array, int width, int numClasses, List<String> names, boolean labelOptional)
+      implements Serializable {
     Parsed parse(Row row) {
       String where = row.getString(columns + 1) + ": row id " + row.getLong(columns + 2);
-      if (row.isNullAt(columns)) {
+      if (row.isNullAt(columns) && !labelOptional) {
         return Parsed.rejected("empty cell", where + ": the label is null");
       }
-      long label = row.getLong(columns);
-      if (label < 0 || label >= numClasses) {
+      boolean none = row.isNullAt(columns);
+      long label = none ? Keyed.UNLABELLED : row.getLong(columns);
+      if (!none && (label < 0 || label >= numClasses)) {
         return Parsed.rejected("label out of range", where + ": label " + label + " is not a class in [0, "
             + numClasses + ") (data.numClasses)");
       }

@@ -3,7 +3,7 @@ package io.sparktrain.data;
 import java.io.Serializable;
 
 /** The outcome of parsing one record: an {@link Example}, or the reason it was rejected and where it came from. */
-public record Parsed(Example example, String reason, String location) implements Serializable {
+public record Parsed(Example example, String reason, String location) implements Screened, Serializable {
   public static Parsed ok(Example example) {
     return new Parsed(example, null, null);
   }
@@ -12,6 +12,7 @@ public record Parsed(Example example, String reason, String location) implements
     return new Parsed(null, reason, location);
   }
 
+  @Override
   public boolean isOk() {
     return example != null;
   }

@@ -33,11 +33,16 @@ final class Quarantine {
   }
 
   JavaRDD<Example> accepted(String uri, String name, JavaRDD<Parsed> records) {
-    JavaRDD<Parsed> cached = records.persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Parsed> rejected = cached.filter(p -> !p.isOk());
-    Map<String, Long> reasons = rejected.map(Parsed::reason).countByValue();
+    return kept(uri, name, records).map(Parsed::example);
+  }
+
+  /** The accepted records of a source, of any kind the quarantine can judge; the rejected ones handled as above. */
+  <T extends Screened> JavaRDD<T> kept(String uri, String name, JavaRDD<T> records) {
+    JavaRDD<T> cached = records.persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<T> rejected = cached.filter(p -> !p.isOk());
+    Map<String, Long> reasons = rejected.map(p -> p.reason()).countByValue();
     if (reasons.isEmpty()) {
-      return cached.map(Parsed::example);
+      return cached;
     }
     long total = cached.count();
     long bad = reasons.values().stream().mapToLong(Long::longValue).sum();
@@ -57,11 +62,11 @@ final class Quarantine {
               100 * fraction, maxFraction) : "", example, written.isEmpty() ? "" : "; all of them are in " + written));
     }
     sink.add(new Rejected(uri, total, sorted, written));
-    return cached.filter(Parsed::isOk).map(Parsed::example);
+    return cached.filter(p -> p.isOk());
   }
 
   /** The rejected records as JSON lines under {@code <folder>/<name>}, renamed into place when complete. */
-  private String write(JavaRDD<Parsed> rejected, String name) {
+  private <T extends Screened> String write(JavaRDD<T> rejected, String name) {
     Path target = new Path(folder, name);
     Path temp = new Path(folder, "." + name + ".tmp-" + UUID.randomUUID());
     rejected.map(p -> "{\"reason\":" + quote(p.reason()) + ",\"location\":" + quote(p.location()) + "}")

@@ -22,6 +22,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Registry {
   static final List<String> FILES = List.of("model.zip", "summary.json", "config.resolved.conf", "metrics.jsonl");
+  /** The file in a version folder that holds model.zip's SHA-256 (the format of {@code sha256sum}). */
+  public static final String SHA_FILE = "model.zip.sha256";
 
   /** What the gate decided, and where the model went when it passed. */
   public record Published(String version, String uri, double accuracy, String previous, Double previousAccuracy) {}
@@ -87,6 +89,10 @@ public final class Registry {
         }
       }
     }
+    String sha = checkedCopy(tmp, recordedSha(runUri, conf), run);
+    try (OutputStream out = fs.create(new Path(tmp, SHA_FILE), false)) {
+      out.write((sha + "  model.zip\n").getBytes(StandardCharsets.UTF_8));
+    }
     Path target = new Path(model, version);
     if (!fs.rename(tmp, target)) {
       fs.delete(tmp, true);
@@ -101,6 +107,76 @@ public final class Registry {
       throw new IOException("cannot move the champion pointer to " + version);
     }
     return new Published(version, target.toString(), accuracy, champion, championAccuracy);
+  }
+
+  /**
+   * The SHA-256 of the copied model.zip, read back from the registry; fails (and removes the copy) when it
+   * is not the one the run's summary.json recorded.
+   */
+  private String checkedCopy(Path tmp, String recorded, Path run) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Path copy = new Path(tmp, "model.zip");
+    if (!fs.exists(copy)) {
+      fs.delete(tmp, true);
+      throw new DataException(new Path(run, "model.zip") + ": no such file; is " + run + " a finished sparktrain run?");
+    }
+    try (InputStream in = fs.open(copy)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    String sha = java.util.HexFormat.of().formatHex(digest.digest());
+    if (recorded != null && !recorded.equalsIgnoreCase(sha)) {
+      fs.delete(tmp, true);
+      throw new DataException(new Path(run, "model.zip") + ": the copy in the registry has SHA-256 " + sha
+          + ", not the " + recorded + " that summary.json records; nothing was published");
+    }
+    return sha;
+  }
+
+  /** model.zip's SHA-256 as the run's summary.json records it; null for a run written before it did. */
+  private static String recordedSha(String runUri, Configuration conf) {
+    Path summary = new Path(runUri, "summary.json");
+    try (InputStream in = summary.getFileSystem(conf).open(summary)) {
+      SummaryFile s = RunJson.summary(new String(in.readAllBytes(), StandardCharsets.UTF_8), summary.toString());
+      return s.model() == null ? null : s.model().sha256();
+    } catch (IOException e) {
+      throw new DataException(summary + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A published version's folder: {@code version} ("v3", or null for the champion); fails naming what
+   * is missing.
+   */
+  public String versionUri(String version) throws IOException {
+    String v = version == null ? champion() : version;
+    if (v == null) {
+      throw new DataException(model + ": nothing is published under this name (no CHAMPION)");
+    }
+    Path folder = new Path(model, v);
+    if (!fs.exists(folder)) {
+      throw new DataException(folder + ": no such version; the champion is " + champion());
+    }
+    return folder.toString();
+  }
+
+  /** The SHA-256 a version folder records for its model.zip; null for one published before it did. */
+  public String recordedSha(String versionUri) throws IOException {
+    Path file = new Path(versionUri, SHA_FILE);
+    if (!fs.exists(file)) {
+      return null;
+    }
+    try (InputStream in = fs.open(file)) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      return text.isEmpty() ? null : text.split("\\s+")[0];
+    }
   }
 
   /** The champion's version folder name, or null when nothing is published yet. */

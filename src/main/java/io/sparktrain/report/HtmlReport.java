@@ -30,11 +30,7 @@ public final class HtmlReport {
   public static String render(RunFiles run) {
     SummaryFile s = run.summary();
     StringBuilder h = new StringBuilder(64 * 1024);
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';")
-        .append(" img-src data:\">")
-        .append("<title>sparktrain: ").append(esc(s.name())).append("</title><style>")
-        .append(CSS).append("</style></head><body>\n");
+    head(h, s.name());
     h.append("<h1>").append(esc(s.name())).append("</h1>\n<p class=\"lead\">test accuracy <b>")
         .append(pct(s.test().accuracy())).append("</b> on ").append(s.test().examples()).append(" test examples");
     SummaryFile.TestTimeAugmentation tta = s.test().testTimeAugmentation();
@@ -59,6 +55,15 @@ public final class HtmlReport {
     provenance(h, s, run.config());
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  /** The page's head (title, the one inline style sheet; no scripts, no network) and the body's start. */
+  static void head(StringBuilder h, String title) {
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';")
+        .append(" img-src data:\">")
+        .append("<title>sparktrain: ").append(esc(title)).append("</title><style>")
+        .append(CSS).append("</style></head><body>\n");
   }
 
   private static void curves(StringBuilder h, List<MetricsLine.Epoch> rows, List<MetricsLine.Round> rounds,
@@ -246,7 +251,7 @@ public final class HtmlReport {
     h.append("</section>\n");
   }
 
-  private static void test(StringBuilder h, SummaryFile.Test t) {
+  static void test(StringBuilder h, SummaryFile.Test t) {
     h.append("<section id=\"test\"><h2>Test set</h2><p>accuracy ").append(pct(t.accuracy()))
         .append(" · loss ").append(f4(t.loss())).append(" · macro F1 ").append(f4(t.macroF1()))
         .append("</p>\n<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n");
@@ -275,7 +280,7 @@ public final class HtmlReport {
     h.append("</table></section>\n");
   }
 
-  private static void misclassified(StringBuilder h, byte[] png) {
+  static void misclassified(StringBuilder h, byte[] png) {
     h.append("<section id=\"misclassified\"><h2>Misclassified test images</h2>");
     if (png == null) {
       h.append("<p class=\"none\">No images: the data are not images, or every sampled test image was classified"
@@ -374,7 +379,7 @@ public final class HtmlReport {
     return String.format(Locale.ROOT, "%.1f%%", total == 0 ? 0 : 100.0 * n / total);
   }
 
-  private static void row(StringBuilder h, String key, String value) {
+  static void row(StringBuilder h, String key, String value) {
     h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
   }
 
@@ -393,7 +398,7 @@ public final class HtmlReport {
     return n == null || !Double.isFinite(n) ? null : n;
   }
 
-  private static String pct(Double n) {
+  static String pct(Double n) {
     return format("%.2f%%", n == null ? null : 100 * n);
   }
 

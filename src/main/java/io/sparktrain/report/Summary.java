@@ -53,29 +53,44 @@ public final class Summary {
   }
 
   static SummaryFile.Test test(TrainedModel model, DataConfig data) {
-    Evaluation eval = model.test();
-    int k = data.numClasses();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < data.numClasses(); i++) {
+      names.add(data.className(i));
+    }
+    TrainedModel.TestTime tta = model.testTime();
+    return test(model.test(), model.testLoss(), names,
+        tta == null ? null : new SummaryFile.TestTimeAugmentation(tta.views(), Json.num(tta.withoutViews().accuracy()),
+            "accuracy and the per-class figures average the views' predictions; loss and model.zip are of the"
+                + " plain images"));
+  }
+
+  /** A test section (summary.json's, evaluation.json's) from a DL4J evaluation over {@code names}. */
+  public static SummaryFile.Test test(Evaluation eval, double loss, List<String> names,
+      SummaryFile.TestTimeAugmentation tta) {
+    int k = names.size();
     ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
     List<SummaryFile.PerClass> perClass = new ArrayList<>();
     List<List<Long>> counts = new ArrayList<>();
-    List<String> names = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      perClass.add(new SummaryFile.PerClass(i, data.className(i), Json.num(eval.precision(i)),
+      perClass.add(new SummaryFile.PerClass(i, names.get(i), Json.num(eval.precision(i)),
           Json.num(eval.recall(i)), Json.num(eval.f1(i)), cm == null ? 0 : cm.getActualTotal(i)));
-      names.add(data.className(i));
       List<Long> countRow = new ArrayList<>();
       for (int j = 0; j < k; j++) {
         countRow.add(cm == null ? 0L : cm.getCount(i, j));
       }
       counts.add(countRow);
     }
-    TrainedModel.TestTime tta = model.testTime();
-    return new SummaryFile.Test(Json.num(eval.accuracy()), Json.num(model.testLoss()), eval.getNumRowCounter(),
+    return new SummaryFile.Test(Json.num(eval.accuracy()), Json.num(loss), eval.getNumRowCounter(),
         Json.num(eval.precision()), Json.num(eval.recall()), Json.num(eval.f1()), perClass,
-        new SummaryFile.ConfusionMatrix("actual class", "predicted class", names, counts),
-        tta == null ? null : new SummaryFile.TestTimeAugmentation(tta.views(), Json.num(tta.withoutViews().accuracy()),
-            "accuracy and the per-class figures average the views' predictions; loss and model.zip are of the"
-                + " plain images"));
+        new SummaryFile.ConfusionMatrix("actual class", "predicted class", List.copyOf(names), counts), tta);
+  }
+
+  /** The rejected records of each source, for a summary. */
+  public static SummaryFile.Rejected rejected(List<io.sparktrain.data.Rejected> sources, double maxFraction) {
+    List<SummaryFile.RejectedSource> rejected = sources.stream().map(r -> new SummaryFile.RejectedSource(
+        r.source(), r.records(), r.total(), new TreeMap<>(r.byReason()), r.quarantine())).toList();
+    return new SummaryFile.Rejected(rejected.stream().mapToLong(SummaryFile.RejectedSource::rejected).sum(),
+        maxFraction, rejected);
   }
 
   private static SummaryFile.Augmentation augmentation(Context c) {
@@ -124,13 +139,10 @@ public final class Summary {
     SummaryFile.Split split = config.hasTestSet()
         ? new SummaryFile.Split(config.validationFraction(), "separate test set", null)
         : new SummaryFile.Split(config.validationFraction(), null, config.testFraction());
-    List<SummaryFile.RejectedSource> rejected = data.rejected().stream().map(r -> new SummaryFile.RejectedSource(
-        r.source(), r.records(), r.total(), new TreeMap<>(r.byReason()), r.quarantine())).toList();
     return new SummaryFile.Data(config.format(), sources, data.shape().toString(), config.numClasses(), names,
         new SummaryFile.Sizes(data.trainCount(), data.validationCount(), data.testCount()), data.trainClassCounts(),
         split, RunJson.convert(data.scaler().describe(), SummaryFile.Normalization.class),
-        new SummaryFile.Rejected(rejected.stream().mapToLong(SummaryFile.RejectedSource::rejected).sum(),
-            config.maxRejectedFraction(), rejected),
+        rejected(data.rejected(), config.maxRejectedFraction()),
         config.trainPerClass() > 0 ? config.trainPerClass() : null,
         data.featureNames().isEmpty() ? null : data.featureNames());
   }

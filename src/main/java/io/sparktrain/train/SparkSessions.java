@@ -16,16 +16,21 @@ public final class SparkSessions {
    * in the job. Settings from spark-submit win over the job's {@code spark.conf}.
    */
   public static SparkSession create(JobConfig job, String masterOverride) {
+    return create("sparktrain " + job.name(), job.spark(), masterOverride);
+  }
+
+  /** A session for a command that runs no job of its own (predict): its name and Spark settings. */
+  public static SparkSession create(String appName, io.sparktrain.config.SparkSettings spark, String masterOverride) {
     SparkConf conf = new SparkConf();
     if (masterOverride != null && !masterOverride.isBlank()) {
       conf.setMaster(masterOverride);
     } else if (!conf.contains("spark.master")) {
-      conf.setMaster(job.spark().master());
+      conf.setMaster(spark.master());
     }
     if (!conf.contains("spark.app.name")) {
-      conf.setAppName("sparktrain " + job.name());
+      conf.setAppName(appName);
     }
-    job.spark().conf().forEach(conf::setIfMissing);
+    spark.conf().forEach(conf::setIfMissing);
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // Each training task runs ND4J's OpenMP threads; one task per spark.task.cpus cores avoids oversubscription.
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
@@ -38,7 +43,7 @@ public final class SparkSessions {
     // A session that already existed (an earlier run in this JVM) keeps its Hadoop configuration; the
     // job's spark.hadoop.* settings (an S3 endpoint, say) must still reach the file systems it opens.
     SparkConf running = session.sparkContext().getConf();
-    job.spark().conf().forEach((key, value) -> {
+    spark.conf().forEach((key, value) -> {
       if (key.startsWith("spark.hadoop.") && value.equals(running.get(key, value))) {
         session.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value);
       }

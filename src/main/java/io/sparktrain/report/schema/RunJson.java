@@ -53,6 +53,20 @@ public final class RunJson {
     }
   }
 
+  /** A model's sparktrain.json as a record; {@code source} names the file in the error. */
+  public static ModelManifest manifest(String json, String source) {
+    return read(json, ModelManifest.class, source, "not a sparktrain model manifest");
+  }
+
+  /** A JSON file of the schema as its record; {@code source} names the file and {@code what} the failure. */
+  public static <T> T read(String json, Class<T> type, String source, String what) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new DataException(source + ": " + what + ": " + describe(e), e);
+    }
+  }
+
   /** One metrics.jsonl line as a record; null when it is not a whole line of a type this version knows. */
   public static MetricsLine line(String text) {
     try {

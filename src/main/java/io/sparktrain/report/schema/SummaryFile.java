@@ -39,7 +39,8 @@ public record SummaryFile(
     @JsonInclude(NON_NULL) Spark spark,
     @JsonInclude(NON_NULL) Map<String, String> versions,
     @JsonInclude(NON_NULL) String gitCommit,
-    @JsonInclude(NON_NULL) Reliability reliability) {
+    @JsonInclude(NON_NULL) Reliability reliability,
+    @JsonInclude(NON_NULL) Model model) {
 
   public SummaryFile {
     if (status == null) {
@@ -66,14 +67,29 @@ public record SummaryFile(
       Epochs epochs, Map<String, Double> timings, Data data, Training training, Health health,
       Augmentation augmentation, Spark spark, Map<String, String> versions, String gitCommit) {
     return new SummaryFile(name, Status.COMPLETED, null, null, null, seed, startedAt, finishedAt, test, epochs, timings,
-        data, training, health, augmentation, spark, versions, gitCommit, null);
+        data, training, health, augmentation, spark, versions, gitCommit, null, null);
   }
 
   /** This summary with what the run survived: resumes, lost executors and tasks, checkpoint settings. */
   public SummaryFile withReliability(Reliability r) {
     return new SummaryFile(name, status, message, reached, checkpoint, seed, startedAt, finishedAt, test, epochs,
-        timings, data, training, health, augmentation, spark, versions, gitCommit, r);
+        timings, data, training, health, augmentation, spark, versions, gitCommit, r, model);
   }
+
+  /** This summary with the model file it produced. */
+  public SummaryFile withModel(Model m) {
+    return new SummaryFile(name, status, message, reached, checkpoint, seed, startedAt, finishedAt, test, epochs,
+        timings, data, training, health, augmentation, spark, versions, gitCommit, reliability, m);
+  }
+
+  /**
+   * The model the run produced.
+   *
+   * @param file its name in the run directory
+   * @param sha256 the SHA-256 of its bytes (checked by publish, predict and evaluate before it is used)
+   * @param bytes its size
+   */
+  public record Model(String file, String sha256, long bytes) {}
 
   /**
    * A run a signal stopped: where it stood, the checkpoint to continue from (null if none), and the
@@ -82,14 +98,14 @@ public record SummaryFile(
   public static SummaryFile interrupted(String name, String message, Reached reached, String checkpoint,
       String startedAt, String finishedAt, Health health) {
     return new SummaryFile(name, Status.INTERRUPTED, message, reached, checkpoint, null, startedAt, finishedAt, null,
-        null, null, null, null, health, null, null, null, null, null);
+        null, null, null, null, health, null, null, null, null, null, null);
   }
 
   /** A run that stopped without a model: why, when, and the trainer's findings up to then (may be null). */
   public static SummaryFile stopped(String name, Status status, String message, String startedAt, String finishedAt,
       Health health) {
     return new SummaryFile(name, status, message, null, null, null, startedAt, finishedAt, null, null, null, null, null,
-        health, null, null, null, null, null);
+        health, null, null, null, null, null, null);
   }
 
   /** How the run ended; written in lower case. */
