@@ -19,7 +19,6 @@ import io.sparktrain.report.Json;
 import io.sparktrain.report.ReportFiles;
 import io.sparktrain.report.Summary;
 import io.sparktrain.report.schema.EvaluationFile;
-import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.report.schema.SummaryFile;
 import io.sparktrain.serve.ModelFile;
 import io.sparktrain.serve.ModelSource;
@@ -90,13 +89,11 @@ final class EvaluateRun {
     sc.setJobGroup("evaluate", "evaluate: scoring " + data.describe(), false);
     try (ScoringProgress progress = new ScoringProgress(sc, scorer, "evaluate", "evaluate", out,
         System.console() != null)) {
-      unlabelled = scored.filter(s -> s.label() == Keyed.UNLABELLED).count();
-      if (unlabelled == scored.count()) {
-        throw new DataException(data.describe() + ": no record has a label; evaluate needs labelled data (CSV and "
-            + "Parquet: the label column " + labelColumn(model) + "; images: class folders named as the model's classes;"
-            + " IDX: --labels)");
-      }
       eval = scorer.evaluate(scored, model.classNames());
+      if (eval.getNumRowCounter() == 0) {
+        throw noLabels(data.describe(), model);
+      }
+      unlabelled = scored.count() - eval.getNumRowCounter();
       loss = Scorer.loss(scored);
     } finally {
       sc.clearJobGroup();
@@ -140,16 +137,16 @@ final class EvaluateRun {
   private Labelled input(SparkSession spark, ModelFile.Loaded model, RunDirectory dir) {
     ScoringInput.Input in = ScoringInput.read(spark, options.spec(model), model.scoring(), dir.resolve("rejected"));
     if (!in.read().labelled()) {
-      throw new DataException(options.input + ": the input has no labels; evaluate needs labelled data (CSV and "
-          + "Parquet: the label column " + labelColumn(model) + "; images: class folders named as the model's classes;"
-          + " IDX: --labels)");
+      throw noLabels(options.input, model);
     }
     return new Labelled(in.read().rows(), options.input, in.rejected(), model.scoring().maxRejectedFraction());
   }
 
-  private static String labelColumn(ModelFile.Loaded model) {
+  private static DataException noLabels(String input, ModelFile.Loaded model) {
     var s = model.manifest().source();
-    return "'" + (s.csv() != null ? s.csv().label() : s.parquet() != null ? s.parquet().label() : "label") + "'";
+    String column = s.csv() != null ? s.csv().label() : s.parquet() != null ? s.parquet().label() : "label";
+    return new DataException(input + ": no record has a label; evaluate needs labelled data (CSV and Parquet: the "
+        + "label column '" + column + "'; images: class folders named as the model's classes; IDX: --labels)");
   }
 
   /** The misclassified among the first labelled records, predicted on the driver. */

@@ -14,7 +14,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /** {@code sparktrain predict}: the model, the input through the quarantine, scoring, the Parquet output. */
 final class PredictRun {
@@ -66,15 +65,9 @@ final class PredictRun {
         sc.clearJobGroup();
       }
       long scored = scorer.scoredSoFar();
-      long labelled = 0;
-      double accuracy = Double.NaN;
-      if (input.read().labelled()) {
-        Row r = spark.read().parquet(target.temporary().toString()).filter(functions.col("label").isNotNull())
-            .agg(functions.count(functions.lit(1)), functions.sum(functions.when(functions.col("label")
-                .equalTo(functions.col("predictedIndex")), 1).otherwise(0))).first();
-        labelled = r.getLong(0);
-        accuracy = labelled == 0 ? Double.NaN : (r.isNullAt(1) ? 0 : r.getLong(1)) / (double) labelled;
-      }
+      long[] right = scorer.labelledSoFar();
+      long labelled = right[0];
+      double accuracy = labelled == 0 ? Double.NaN : right[1] / (double) labelled;
       target.commit();
       long rejected = input.rejected().stream().mapToLong(Rejected::total).sum();
       double seconds = (System.nanoTime() - t0) / 1e9;

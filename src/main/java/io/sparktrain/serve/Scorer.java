@@ -32,6 +32,8 @@ public final class Scorer implements Serializable {
   private final FeatureScaler scaler;
   private final int numClasses;
   private final LongAccumulator scored;
+  private final LongAccumulator labelled;
+  private final LongAccumulator correct;
 
   /**
    * One record's prediction.
@@ -49,6 +51,13 @@ public final class Scorer implements Serializable {
     this.scaler = loaded.scaler();
     this.numClasses = loaded.classNames().size();
     this.scored = sc.sc().longAccumulator("records scored");
+    this.labelled = sc.sc().longAccumulator("labelled records scored");
+    this.correct = sc.sc().longAccumulator("labelled records predicted right");
+  }
+
+  /** Labelled records scored so far, and how many of them were predicted right (for the summary line). */
+  public long[] labelledSoFar() {
+    return new long[] {labelled.value(), correct.value()};
   }
 
   /** Records scored so far, over all tasks (for progress). */
@@ -153,6 +162,10 @@ public final class Scorer implements Serializable {
         }
       }
       Keyed in = batch.get(i);
+      if (in.example().label() != Keyed.UNLABELLED) {
+        labelled.add(1);
+        correct.add(in.example().label() == best ? 1 : 0);
+      }
       result.add(new Scored(in.keys(), in.example().label(), best, probabilities));
     }
     scored.add(batch.size());
