@@ -3,13 +3,16 @@ package io.sparktrain.train;
 import io.sparktrain.config.TrainConfig;
 import io.sparktrain.health.HealthMonitor;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.impl.RemoteUIStatsStorageRouter;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -19,6 +22,7 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -78,8 +82,43 @@ final class SparkNetwork {
     spark.fit(minibatches);
   }
 
+  /**
+   * The mean loss per example over {@code data}, the same on every run: each partition's sum is
+   * computed on the executors and the sums are added in partition order. (dl4j-spark's
+   * {@code calculateScore} adds them in the order the tasks finish, so the last bits of the loss
+   * depend on scheduling, and a resumed run would not repeat an uninterrupted one.)
+   */
   double score(JavaRDD<DataSet> data) {
-    return spark.calculateScore(data, true, Trainer.EVAL_BATCH);
+    MultiLayerNetwork net = spark.getNetwork();
+    Broadcast<String> conf = sc.broadcast(net.getLayerWiseConfigurations().toJson());
+    Broadcast<INDArray> params = sc.broadcast(net.params().dup());
+    try {
+      List<double[]> sums = data.mapPartitions((Iterator<DataSet> it) -> {
+        double sum = 0;
+        long n = 0;
+        if (it.hasNext()) {
+          MultiLayerNetwork local = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
+          local.init(params.value().dup(), false);
+          while (it.hasNext()) {
+            DataSet batch = it.next();
+            int examples = batch.numExamples();
+            sum += local.score(batch, false) * examples;
+            n += examples;
+          }
+        }
+        return List.of(new double[] {sum, n}).iterator();
+      }).collect();
+      double sum = 0;
+      double n = 0;
+      for (double[] s : sums) {
+        sum += s[0];
+        n += s[1];
+      }
+      return n == 0 ? Double.NaN : sum / n;
+    } finally {
+      conf.unpersist(false);
+      params.unpersist(false);
+    }
   }
 
   Evaluation evaluate(JavaRDD<DataSet> data, List<String> labels) {
