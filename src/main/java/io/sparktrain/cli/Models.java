@@ -1,12 +1,10 @@
 package io.sparktrain.cli;
 
-import io.sparktrain.data.DataException;
 import io.sparktrain.data.Rejected;
 import io.sparktrain.serve.ModelFile;
 import io.sparktrain.serve.ModelSource;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** What predict and evaluate share: loading the model and checking it on the driver before Spark uses it. */
 final class Models {
@@ -17,14 +15,7 @@ final class Models {
    * restores with one output per class (a damaged coefficients.bin fails here, naming the file).
    */
   static ModelFile.Loaded load(ModelSource source, JavaSparkContext sc) {
-    ModelFile.Loaded model = source.load(sc.hadoopConfiguration());
-    MultiLayerNetwork net = model.network();
-    long outputs = net.layerSize(net.getnLayers() - 1);
-    if (outputs != model.classNames().size()) {
-      throw new DataException(model.uri() + ": the network has " + outputs + " outputs but its manifest names "
-          + model.classNames().size() + " classes");
-    }
-    return model;
+    return source.load(sc.hadoopConfiguration()).checked();
   }
 
   static String reasons(Rejected r) {

@@ -87,10 +87,12 @@ public final class ImageFolderSource {
 
   /**
    * Scoring: every image under {@code root}, decoded to the model's {@code shape}; the label from its class
-   * folder when it sits in one of {@code classNames}, else none. The key of each is its path.
+   * folder when it sits in one of {@code classNames}' folders ({@link #folderName}), else none. The key of
+   * each is its path.
    */
   static ScoringInput.Read scoring(SparkSession spark, String root, List<String> classNames, ImageOptions options,
       io.sparktrain.data.Shape shape, Quarantine q) {
+    List<String> folders = classNames.stream().map(ImageFolderSource::folderName).toList();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path path = new Path(root);
     boolean labelled;
@@ -100,15 +102,23 @@ public final class ImageFolderSource {
         throw new DataException(root + ": no such folder");
       }
       labelled = Arrays.stream(fs.listStatus(path)).anyMatch(s -> s.isDirectory()
-          && classNames.contains(s.getPath().getName()));
+          && folders.contains(s.getPath().getName()));
     } catch (IOException e) {
       throw new DataException(root + ": cannot list: " + e.getMessage(), e);
     }
-    Decoder decoder = new Decoder(path.toUri().getPath(), classNames, options, shape, true);
+    Decoder decoder = new Decoder(path.toUri().getPath(), folders, options, shape, true);
     JavaRDD<Keyed> keyed = files(spark, root).map(r -> new Keyed(new Object[] {r.getString(0)}, decoder.decode(r)));
     return new ScoringInput.Read(q.kept(root, "input", keyed),
         List.of(org.apache.spark.sql.types.DataTypes.createStructField("path",
             org.apache.spark.sql.types.DataTypes.StringType, false)), labelled);
+  }
+
+  /**
+   * The folder that holds a class's images: its name, with the characters that cannot be in a folder's
+   * name ({@code /} and {@code \\}) written as {@code _} ("T-shirt/top" is in {@code T-shirt_top}).
+   */
+  public static String folderName(String className) {
+    return className.replace('/', '_').replace('\\', '_');
   }
 
   private static io.sparktrain.data.Shape firstImageShape(String root, List<String> classes, ImageOptions options,

@@ -84,6 +84,20 @@ public final class ModelFile {
     public MultiLayerNetwork network() {
       return restore(uri, bytes);
     }
+
+    /**
+     * This model, once its network restores with one output per class (a damaged coefficients.bin or a
+     * manifest from another model fails here, on the driver, naming the file).
+     */
+    public Loaded checked() {
+      MultiLayerNetwork net = network();
+      long outputs = net.layerSize(net.getnLayers() - 1);
+      if (outputs != classNames().size()) {
+        throw new DataException(uri + ": the network has " + outputs + " outputs but its manifest names "
+            + classNames().size() + " classes");
+      }
+      return this;
+    }
   }
 
   /** The network of a model.zip's bytes; {@code uri} names the file when they are not a DL4J model. */
