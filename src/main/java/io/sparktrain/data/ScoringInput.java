@@ -84,7 +84,10 @@ public final class ScoringInput {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Rejected> rejected = new ArrayList<>();
     Quarantine q = new Quarantine(quarantine, model.maxRejectedFraction(), sc.hadoopConfiguration(), rejected);
-    if (spec.format().image() != model.shape().image()) {
+    // IDX and CSV name both shapes once their header or first row is read; a folder of images or a
+    // Parquet file is refused for a model of the other kind before anything is decoded.
+    boolean shapeKnownEarly = spec.format() == Format.IDX || spec.format() == Format.CSV;
+    if (!shapeKnownEarly && spec.format().image() != model.shape().image()) {
       throw new DataException(spec.uri() + ": " + spec.format().key() + " input holds " + (spec.format().image()
           ? "images" : "rows of features") + "; the model takes " + model.shape());
     }
@@ -133,7 +136,7 @@ public final class ScoringInput {
     int width = model.shape().size();
     int[] features = new int[width];
     int label;
-    if (options.header()) {
+    if (options.header() && !model.features().isEmpty()) {
       List<String> missing = new ArrayList<>();
       for (int f = 0; f < width; f++) {
         String name = model.features().get(f);
@@ -158,9 +161,9 @@ public final class ScoringInput {
         }
       }
     } else {
-      throw new DataException(String.format(Locale.ROOT, "%s: rows of %d fields; the model takes %d features (a "
-          + "file without a header needs %d fields, or %d with the label at column %s)", spec.uri(), columns.size(),
-          width, width, width + 1, options.label()));
+      throw new DataException(String.format(Locale.ROOT, "%s: rows of %d fields; the model takes %s (%d values: "
+          + "rows of %d fields, or %d with the label at column %s)", spec.uri(), columns.size(), model.shape(), width,
+          width, width + 1, options.label()));
     }
     List<Integer> idColumns = new ArrayList<>();
     for (String id : spec.ids()) {
