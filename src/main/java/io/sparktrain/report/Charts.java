@@ -15,6 +15,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Line charts drawn by XChart as SVG text, to be inlined into report.html (no scripts, no network). */
 public final class Charts {
+  /** The drawing's size in pixels; the page scales it to its width (the SVG keeps its aspect ratio). */
+  static final int WIDTH = 960;
+  static final int HEIGHT = 400;
+  static final int MAX_X_LABELS = 12;
+
   private Charts() {}
 
   /** One chart; {@code series} maps a series name to its y values over {@code x}. Null y values are skipped. */
@@ -32,12 +37,20 @@ public final class Charts {
    */
   public static String line(String title, String xLabel, String yLabel, List<? extends Number> x,
       Map<String, List<Double>> series, boolean logY, Map<String, List<Point>> markers) {
-    XYChart chart = new XYChartBuilder().width(640).height(320).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
-        .build();
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+        .yAxisTitle(yLabel).build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    // Many series (one per layer) would cover the data inside the plot: their legend goes beside it.
-    chart.getStyler().setLegendPosition(series.size() + markers.size() > 4
-        ? org.knowm.xchart.style.Styler.LegendPosition.OutsideE : org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    // The legend never sits on the data: below the plot in one row, or beside it when there are many series
+    // (one per layer).
+    if (series.size() + markers.size() > 4) {
+      chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+    } else {
+      chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+      chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+    }
+    if (!x.isEmpty() && x.stream().allMatch(v -> v instanceof Integer || v instanceof Long)) {
+      wholeNumberLabels(chart, x);
+    }
     chart.getStyler().setYAxisLogarithmic(logY);
     if (!logY) {
       chart.getStyler().setYAxisDecimalPattern("0.####");
@@ -59,6 +72,34 @@ public final class Charts {
     });
     addMarkers(chart, markers, logY);
     return svg(chart);
+  }
+
+  /**
+   * Where x counts epochs or rounds, XChart puts a tick at every few values whatever the spacing hint, and
+   * a long run's labels run into each other: only ticks at whole steps of a round number (1, 2, 5, 10,
+   * 20, 50, ...) from the first value are labelled, at most about {@link #MAX_X_LABELS} of them.
+   */
+  static void wholeNumberLabels(XYChart chart, List<? extends Number> x) {
+    long first = x.stream().mapToLong(Number::longValue).min().orElse(0);
+    long last = x.stream().mapToLong(Number::longValue).max().orElse(0);
+    long step = labelStep(last - first);
+    chart.setCustomXAxisTickLabelsFormatter(v -> {
+      long n = Math.round(v);
+      return Math.abs(v - n) < 1e-9 && (n - first) % step == 0 ? String.format(java.util.Locale.ROOT, "%,d", n) : "";
+    });
+  }
+
+  /** The smallest of 1, 2, 5, 10, 20, 50, ... that labels a range of {@code span} with at most MAX_X_LABELS labels. */
+  static long labelStep(long span) {
+    long step = 1;
+    while (span / step + 1 > MAX_X_LABELS) {
+      long decade = step;
+      while (decade % 10 == 0) {
+        decade /= 10;
+      }
+      step = decade == 1 ? step * 2 : decade == 2 ? step / 2 * 5 : step * 2;
+    }
+    return step;
   }
 
   /** Marker series drawn as markers alone, each with its own shape and colour; points not drawable are left out. */
@@ -93,8 +134,14 @@ public final class Charts {
       throw new UncheckedIOException(e);
     }
     String text = out.toString(StandardCharsets.UTF_8);
-    // Inline SVG: drop the XML prolog and DOCTYPE, keep the <svg> element.
+    // Inline SVG: drop the XML prolog and DOCTYPE, keep the <svg> element, and give it a viewBox so that
+    // the page can scale it to its own width.
     int start = text.indexOf("<svg");
-    return start >= 0 ? text.substring(start) : text;
+    String svg = start >= 0 ? text.substring(start) : text;
+    if (!svg.contains("viewBox")) {
+      svg = svg.replaceFirst("<svg", "<svg viewBox=\"0 0 " + chart.getWidth() + " " + chart.getHeight() + "\""
+          + " preserveAspectRatio=\"xMidYMid meet\"");
+    }
+    return svg;
   }
 }

@@ -302,7 +302,7 @@ public final class HtmlReport {
     optionalRow(h, "source: testLabels", sources.testLabels());
     row(h, "example shape", d.shape());
     row(h, "train / validation / test", d.sizes().train() + " / " + d.sizes().validation() + " / " + d.sizes().test());
-    row(h, "normalisation", Json.line(d.normalization()));
+    row(h, "normalisation", normalisation(d.normalization()));
     SummaryFile.Rejected rejected = d.rejected();
     if (rejected.total() == 0) {
       row(h, "rejected records", "none (above data.maxRejectedFraction = " + rejected.maxRejectedFraction()
@@ -332,30 +332,47 @@ public final class HtmlReport {
     h.append("</table></section>\n");
   }
 
+  /** The job's scaling in words (the statistics themselves travel in model.zip). */
+  static String normalisation(SummaryFile.Normalization n) {
+    if (n == null) {
+      return "–";
+    }
+    switch (n.kind()) {
+      case "scale":
+        float f = n.factor() == null ? Float.NaN : n.factor();
+        return Math.abs(f * 255 - 1) < 1e-6 ? "scale: each value × 1/255 (to 0–1)"
+            : String.format(Locale.ROOT, "scale: each value × %.6g", f);
+      case "standardize":
+        return "standardize: each of the " + n.features() + " features minus the training split's mean, divided by "
+            + "its standard deviation (the statistics are in model.zip)";
+      case "none":
+        return "none: values as read";
+      default:
+        return n.kind();
+    }
+  }
+
   private static void timings(StringBuilder h, List<MetricsLine.Epoch> rows, Map<String, Double> timings) {
     List<Integer> epochs = new ArrayList<>();
-    Map<String, List<Double>> parts = new LinkedHashMap<>();
-    Map<String, String> names = new LinkedHashMap<>();
-    names.put("workerFit", "fit on the workers");
-    names.put("broadcast", "parameter broadcast");
-    names.put("averaging", "averaging");
-    names.put("data", "data (export, count, split)");
-    names.values().forEach(n -> parts.put(n, new ArrayList<>()));
-    parts.put("training, all", new ArrayList<>());
-    parts.put("validation", new ArrayList<>());
+    Map<String, List<Double>> wall = new LinkedHashMap<>();
+    wall.put("training", new ArrayList<>());
+    wall.put("validation", new ArrayList<>());
     for (MetricsLine.Epoch m : rows) {
       epochs.add(m.epoch());
-      names.forEach((key, name) -> parts.get(name).add(finite(m.trainTime().get(key))));
-      parts.get("training, all").add(finite(m.trainSeconds()));
-      parts.get("validation").add(finite(m.validationSeconds()));
+      wall.get("training").add(finite(m.trainSeconds()));
+      wall.get("validation").add(finite(m.validationSeconds()));
     }
-    parts.values().removeIf(v -> v.stream().allMatch(x -> x == null));
+    wall.values().removeIf(v -> v.stream().allMatch(x -> x == null));
     h.append("<section id=\"time\"><h2>Time</h2><div class=\"chart\" id=\"chart-time\">")
-        .append(Charts.line("Seconds per epoch", "epoch", "seconds", epochs, parts, false)).append("</div>")
-        .append("<p class=\"note\">From dl4j-spark's training statistics; worker times are divided by the number of"
-            + " workers to read as wall-clock time. The parts need not add up to the total: scheduling and task"
-            + " start-up are in none of them.</p><table>");
-    timings.forEach((key, seconds) -> row(h, key, f1(seconds)));
+        .append(Charts.line("Wall-clock seconds per epoch", "epoch", "seconds", epochs, wall, false))
+        .append("</div><p class=\"note\">Measured on the driver's clock: training is the time of the epoch's "
+            + "averaging rounds, validation the time of scoring the validation split. "
+            + "dl4j-spark's own statistics (<code>trainTime</code> in metrics.jsonl) are not drawn: they time spans "
+            + "that overlap one another and the driver's work, and add up to more than the epoch took.</p>");
+    h.append("<table>");
+    Map<String, String> phases = Map.of("loadSeconds", "reading and splitting the data", "trainSeconds",
+        "training (all epochs, with validation)", "testSeconds", "the test set", "totalSeconds", "the whole run");
+    timings.forEach((key, seconds) -> row(h, phases.getOrDefault(key, key), f1(seconds) + " s"));
     h.append("</table></section>\n");
   }
 
@@ -421,7 +438,7 @@ public final class HtmlReport {
   private static final String CSS = "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;"
       + "color:#222;padding:0 1em}h1{margin-bottom:.2em}.lead{font-size:1.1em;color:#444}section{margin:2em 0}"
       + "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}"
-      + "th{background:#f4f4f4}table.cm td{min-width:2.6em;text-align:center}.chart{display:inline-block;"
-      + "margin:.4em}.none{color:#777;font-style:italic}.note{color:#555}pre{background:#f7f7f7;padding:1em;"
+      + "th{background:#f4f4f4}table.cm td{min-width:2.6em;text-align:center}.chart{display:block;"
+      + "margin:.8em 0}.chart svg{display:block;width:100%;height:auto}.none{color:#777;font-style:italic}.note{color:#555}pre{background:#f7f7f7;padding:1em;"
       + "overflow:auto;max-height:30em;font-size:13px}img{image-rendering:pixelated;border:1px solid #ddd}";
 }
