@@ -122,7 +122,11 @@ public final class ScoringInput {
       records.add(new DataLoader.IdxRecord(images.images().get(i), label, i));
     }
     long bytes = (long) records.size() * images.rows() * images.cols();
-    int slices = (int) Math.max(sc.defaultParallelism(), Math.min(10_000, bytes / 900_000 + 1));
+    // About 1 MB of pixels per partition, in whole waves of the task slots (a last partition alone would
+    // leave the other slots idle).
+    int slots = sc.defaultParallelism();
+    int slices = (int) Math.max(slots, Math.min(10_000, bytes / 900_000 + 1));
+    slices = (slices + slots - 1) / slots * slots;
     String labels = spec.labels();
     JavaRDD<Keyed> keyed = sc.parallelize(records, slices)
         .map(r -> new Keyed(new Object[] {(long) r.index()}, r.parse(labels, numClasses)));
