@@ -95,12 +95,23 @@ public final class ScoringInput {
       case IDX -> idx(sc, spec, model, q);
       case IMAGES -> ImageFolderSource.scoring(spark, spec.uri(), model.classNames(), imageOptions(model),
           model.shape(), q);
-      case PARQUET -> ParquetSource.scoring(spark, spec.uri(), model.parquet() == null
-          ? new ParquetOptions("label", List.of(), List.of()) : model.parquet(), model.features(),
+      case PARQUET -> ParquetSource.scoring(spark, spec.uri(), parquetOptions(model), model.features(),
           model.shape().size(), model.classNames().size(), spec.ids(), q);
       case CSV -> csv(spark, spec, model, q);
     };
     return new Input(read, List.copyOf(rejected));
+  }
+
+  /**
+   * How to read a Parquet input: as the training Parquet was read, else with the training CSV's label
+   * column (by name) or a column named {@code label}.
+   */
+  private static ParquetOptions parquetOptions(Model model) {
+    if (model.parquet() != null) {
+      return model.parquet();
+    }
+    boolean named = model.csv() != null && model.csv().labelIndex() == null;
+    return new ParquetOptions(named ? model.csv().label() : "label", List.of(), List.of());
   }
 
   /** The model's own image decoding, or (a model trained on IDX) its size without resizing and its channels. */

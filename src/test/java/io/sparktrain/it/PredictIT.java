@@ -147,6 +147,22 @@ class PredictIT {
   }
 
   @Test
+  void predictParquet_heldOutRowsWithAnIdColumn_giveTheRunsTestAccuracy_idsKept() throws IOException {
+    Path parquet = dir.resolve("held-out.parquet");
+    spark().read().option("header", "true").option("inferSchema", "true").csv(heldOut.toString())
+        .withColumn("patient", org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit("p-"),
+            org.apache.spark.sql.functions.monotonically_increasing_id()))
+        .write().parquet(parquet.toString());
+    String[] r = run("predict", "--model", table.runDirectory(), "--input", parquet.toString(), "--format", "parquet",
+        "--id", "patient", "--output", dir.resolve("parquet-out").toString(), "--master", "local[2]");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains(String.format("accuracy %.4f on the %d labelled", table.testAccuracy(), heldOutRows));
+    Dataset<Row> out = spark().read().parquet(dir.resolve("parquet-out").toString());
+    assertThat(out.columns()).startsWith("patient", "label", "predicted");
+    assertThat(out.select("patient").distinct().count()).isEqualTo(heldOutRows);
+  }
+
+  @Test
   void registryChampion_predictsLikeItsRun_andTheTransformerInAPipelineToo() throws IOException {
     String registry = dir.resolve("registry").toString();
     String[] published = run("publish", "--run", table.runDirectory(), "--registry", registry, "--name", "cancer");
