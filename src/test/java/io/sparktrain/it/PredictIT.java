@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparktrain.cli.Main;
 import io.sparktrain.cli.TrainRun;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.JobConfig;
@@ -14,12 +13,10 @@ import io.sparktrain.data.StableSplit;
 import io.sparktrain.serve.SparktrainModel;
 import io.sparktrain.testing.TestSpark;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +186,7 @@ class PredictIT {
   }
 
   @Test
-  void evaluateConfig_writesTheTestSectionAgain_withTheRunsAccuracy() throws IOException {
+  void evaluateConfigOrLabelledInput_writesTheTestSectionAgain_withTheRunsAccuracy() throws IOException {
     Path out = dir.resolve("evaluation");
     String[] r = run("evaluate", "--model", images.runDirectory(), "--config", "conf/fashion-mnist-sample.conf",
         "--output", out.toString(), "--master", "local[2]");
@@ -200,6 +197,15 @@ class PredictIT {
     assertThat(evaluation.at("/modelSha256").asText()).hasSize(64);
     assertThat(out.resolve("evaluation.html")).isRegularFile();
     assertThat(out.resolve("misclassified.png")).isRegularFile();
+
+    Path rows = dir.resolve("evaluation-csv");
+    r = run("evaluate", "--model", table.runDirectory(), "--input", heldOut.toString(), "--output", rows.toString(),
+        "--master", "local[2]");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    JsonNode csv = new ObjectMapper().readTree(rows.resolve("evaluation.json").toFile());
+    assertThat(csv.at("/test/accuracy").asDouble()).isEqualTo(table.testAccuracy());
+    assertThat(csv.at("/test/examples").asInt()).isEqualTo(heldOutRows);
+    assertThat(csv.at("/input").asText()).contains(heldOut.toString());
   }
 
   @Test
@@ -282,20 +288,8 @@ class PredictIT {
     return SparkSession.getActiveSession().isDefined() ? SparkSession.active() : TestSpark.session();
   }
 
-  /** The command line in this JVM: exit code, standard output, standard error. */
   private static String[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      int code = Main.run(args);
-      return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    return io.sparktrain.testing.Cli.run(args);
   }
+
 }
