@@ -36,7 +36,7 @@ class DockerfilesIT {
       assertThat(Path.of(source)).as(source).exists();
     }
     assertThat(Files.readString(Path.of("docker/Dockerfile")))
-        .contains("ARG SPARK_IMAGE=apache/spark:3.5.7-scala2.12-java17-ubuntu");
+        .contains("ARG SPARK_IMAGE=apache/spark:3.5.6-scala2.12-java17-ubuntu");
   }
 
   @Test
