@@ -23,12 +23,14 @@ Exit codes of the sparktrain CLI (docs: README.md, "Exit codes"), and what the D
                                                    credentials
   7   run directory could not be written        -> train retried with backoff; once the storage is back
                                                    the retry resumes from the last complete checkpoint
+  8   containers killed for memory              -> train fails at once, no retry: raise
+                                                   spark.executor.memoryOverhead (the message says by how much)
   143 stopped by SIGTERM (130: SIGINT)          -> train retried; the run ended at a round boundary and
                                                    the retry resumes it
 The train task's operator (``SparktrainSubmitOperator``) reads the code from the Spark provider's
 failure ("... Error code is: N."): spark-submit's exit status, which in client deploy mode is the
 driver's exit code; on Kubernetes the provider also reports the driver pod's exit code, which is used
-when present. 2, 3 and 4 become ``AirflowFailException`` (failed, not retried), any other code is
+when present. 2, 3, 4 and 8 become ``AirflowFailException`` (failed, not retried), any other code is
 retried. In cluster deploy mode on YARN or standalone spark-submit only learns that the application
 failed (exit 1, or the driver's state), not the code: every failure is then retried like 1, so a 2, 3
 or 4 fails each retry the same way (each resuming, the run directory unharmed) before the task fails.
@@ -79,6 +81,7 @@ NOT_RETRIED = {
     2: "bad config or arguments",
     3: "bad or unreadable input data",
     4: "training diverged and could not be recovered",
+    8: "containers killed for exceeding their memory",
 }
 
 
@@ -101,7 +104,7 @@ def exit_code(failure: str) -> int | None:
 
 
 def train_operator():
-    """SparkSubmitOperator whose failures with exit code 2, 3 or 4 are not retried."""
+    """SparkSubmitOperator whose failures with exit code 2, 3, 4 or 8 are not retried."""
     from airflow.exceptions import AirflowException, AirflowFailException
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 

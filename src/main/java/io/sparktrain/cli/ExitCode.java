@@ -14,6 +14,7 @@ public enum ExitCode {
   GATE_REFUSED(5, "quality gate refused the model"),
   PREFLIGHT_FAILED(6, "preflight failed"),
   STORAGE(7, "run directory could not be written"),
+  CONTAINER_MEMORY(8, "containers killed for exceeding their memory"),
   INTERRUPTED(130, "stopped by SIGINT"),
   TERMINATED(143, "stopped by SIGTERM");
 
@@ -42,6 +43,21 @@ public enum ExitCode {
       }
     }
     return FAILURE;
+  }
+
+  /**
+   * The code and one-line message for a failure. A failure that is not one of ours, after the cluster
+   * killed executors for memory ({@code memoryKill}), is reported as that cause.
+   */
+  public record Outcome(ExitCode code, String message) {}
+
+  public static Outcome outcome(Throwable failure, java.util.Optional<String> memoryKill) {
+    ExitCode code = of(failure);
+    if (code == FAILURE && memoryKill.isPresent()) {
+      return new Outcome(CONTAINER_MEMORY, memoryKill.get() + "; the job then failed: "
+          + message(failure).lines().findFirst().orElse(""));
+    }
+    return new Outcome(code, message(failure));
   }
 
   /** The message to show for a failure: ours as it is, anything else with its type. */

@@ -27,13 +27,14 @@ public final class Main {
     }
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
-      ExitCode code = ExitCode.of(failure);
+      ExitCode.Outcome outcome = ExitCode.outcome(failure, io.sparktrain.train.MemoryKills.latest());
+      ExitCode code = outcome.code();
       PrintWriter err = commandLine.getErr();
       // One line that names the thing at fault; a stack trace only for the unexpected, or with --verbose.
       if (verbose || code == ExitCode.FAILURE) {
         failure.printStackTrace(err);
       }
-      err.println(errorLine(ExitCode.message(failure), code));
+      err.println(errorLine(outcome.message(), code));
       err.flush();
       return code.code();
     });

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         ReportCommand.class, LrFindCommand.class, AugmentCommand.class, TuneCommand.class, PredictCommand.class,
         EvaluateCommand.class},
     footer = {"", "Exit codes: 0 success, 1 unexpected failure, 2 bad config or arguments, 3 bad input data,",
-        "4 training diverged, 5 quality gate refused the model, 6 preflight failed, 7 run directory could not be written."})
+        "4 training diverged, 5 quality gate refused the model, 6 preflight failed, 7 run directory could not be written,",
+        "8 containers killed for exceeding their memory."})
 public final class SparktrainCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -40,6 +40,7 @@ public final class SparkSessions {
     }
     useSecretFromEnvironment(conf);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+    MemoryKills.watch(session.sparkContext(), System.err);
     // A session that already existed (an earlier run in this JVM) keeps its Hadoop configuration; the
     // job's spark.hadoop.* settings (an S3 endpoint, say) must still reach the file systems it opens.
     SparkConf running = session.sparkContext().getConf();

@@ -75,11 +75,11 @@ class AirflowDagIT {
   }
 
   @Test
-  void dag_trainFailure_exitCodes2To4FailWithoutRetry() throws Exception {
+  void dag_trainFailure_exitCodes2To4And8FailWithoutRetry() throws Exception {
     JsonNode dag = dag();
     assertThat(outcomes(dag.get("train_failures"))).as("spark-submit's exit code -> what the task does")
         .isEqualTo(Map.of("0", "ok", "1", "retried", "2", "failed", "3", "failed", "4", "failed",
-            "7", "retried", "130", "retried", "143", "retried"));
+            "7", "retried", "8", "failed", "130", "retried", "143", "retried"));
     assertThat(outcomes(dag.get("train_failures_kubernetes"))).as("the driver pod's exit code on Kubernetes")
         .isEqualTo(Map.of("1", "retried", "3", "failed", "143", "retried"));
   }

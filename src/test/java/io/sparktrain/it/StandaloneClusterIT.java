@@ -11,13 +11,13 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import io.sparktrain.report.schema.MetricsLine;
+import io.sparktrain.testing.SparkHome;
 import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.report.schema.SummaryFile;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,7 +59,7 @@ class StandaloneClusterIT {
     hdfsCluster = io.sparktrain.testing.Hdfs.start(BASE.resolve("hdfs-" + UUID.randomUUID()));
     hdfs = "hdfs://127.0.0.1:" + hdfsCluster.getNameNodePort();
     fs = hdfsCluster.getFileSystem();
-    makeSparkHome();
+    SparkHome.make(SPARK_HOME);
     masterPort = freePort();
     masterUiPort = freePort();
     DAEMONS.add(daemon("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -326,37 +326,9 @@ class StandaloneClusterIT {
     assertThat(search.resolve("tune.html")).isRegularFile();
   }
 
-  private static void makeSparkHome() throws IOException {
-    Path jars = SPARK_HOME.resolve("jars");
-    Files.createDirectories(jars);
-    try (var list = Files.list(Path.of("target", "spark-jars"))) {
-      for (Path jar : list.toList()) {
-        Path link = jars.resolve(jar.getFileName());
-        if (!Files.exists(link)) {
-          Files.createSymbolicLink(link, jar.toAbsolutePath());
-        }
-      }
-    }
-    Path bin = Files.createDirectories(SPARK_HOME.resolve("bin"));
-    Path submit = bin.resolve("spark-submit");
-    // spark-submit without a Spark download: the SparkSubmit class from the jars above.
-    Files.writeString(submit, "#!/usr/bin/env bash\nexec java " + opens() + " -cp \"" + SPARK_HOME.resolve("conf")
-        + ":" + jars + "/*\" "
-        + "org.apache.spark.deploy.SparkSubmit \"$@\"\n");
-    Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path conf = Files.createDirectories(SPARK_HOME.resolve("conf"));
-    Files.copy(Path.of("conf", "log4j2.properties"), conf.resolve("log4j2.properties"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  static String opens() throws IOException {
-    String pom = Files.readString(Path.of("pom.xml"));
-    return pom.substring(pom.indexOf("<spark.add.opens>") + 17, pom.indexOf("</spark.add.opens>"));
-  }
-
   private static Process daemon(String name, List<String> mainAndArgs) throws IOException {
     List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(List.of(opens().split(" ")));
+    command.addAll(List.of(SparkHome.opens().split(" ")));
     command.addAll(List.of("-Xmx512m", "-Dspark.authenticate=true",
         "-Dlog4j2.configurationFile=" + SPARK_HOME.resolve("conf/log4j2.properties"),
         "-cp", SPARK_HOME.resolve("jars") + "/*"));
