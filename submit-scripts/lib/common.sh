@@ -208,8 +208,14 @@ st_doctor() {
   [[ "$ST_SKIP_DOCTOR" -eq 1 ]] && return 0
   local submit
   submit="$(st_submit_binary)"
+  # The user's --conf settings override the computed ones, so the preflight judges what will be submitted
+  # (an undersized spark.executor.memoryOverhead among them).
+  local confs=() c
+  for c in "${ST_CONFS[@]}"; do
+    confs+=(--conf "$c")
+  done
   local args=("$submit" --master "local[1]" --class io.sparktrain.cli.Main
-    --conf "spark.ui.enabled=false" "${ST_MEMORY_CONFS[@]}" "$ST_JAR" doctor --config "$ST_CONFIG"
+    --conf "spark.ui.enabled=false" "${ST_MEMORY_CONFS[@]}" "${confs[@]}" "$ST_JAR" doctor --config "$ST_CONFIG"
     --spark-master "$master" --executor-memory "$ST_EXECUTOR_MEMORY" --offheap "${ST_OFFHEAP:-$ST_EXECUTOR_MEMORY}")
   local s
   for s in "${ST_SETS[@]}"; do

@@ -8,7 +8,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    // In YARN cluster mode this main runs inside the ApplicationMaster, which reports an application that
+    // calls System.exit (even with 0) as FAILED ("Shutdown hook called before final status was reported"):
+    // there a success returns, and the ApplicationMaster reports SUCCEEDED and stops Spark.
+    if (code != 0 || System.getProperty("spark.yarn.app.id") == null) {
+      System.exit(code);
+    }
   }
 
   /** Runs one command and returns its exit code; tests call this instead of {@link #main}. */

@@ -24,6 +24,7 @@ public final class MemoryKills extends SparkListener {
 
   private final SparkContext sc;
   private final PrintStream console;
+  private final java.util.Set<String> explained = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile String advice;
 
   private MemoryKills(SparkContext sc, PrintStream console) {
@@ -49,7 +50,10 @@ public final class MemoryKills extends SparkListener {
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
     explain(removed.executorId(), removed.reason(), sc.getConf()).ifPresent(line -> {
       advice = line;
-      console.println("warning: " + line);
+      // Spark may report one loss more than once; one line per executor is enough.
+      if (explained.add(removed.executorId())) {
+        console.println("warning: " + line);
+      }
     });
   }
 
