@@ -4,8 +4,9 @@
 #   submit-scripts/submit-k8s.sh --master k8s://https://API:6443 --image REPO/sparktrain:TAG \
 #     --namespace ml --service-account sparktrain --config conf/fashion-mnist.conf \
 #     --output s3a://bucket/runs/fmnist --upload-path s3a://bucket/spark-upload [--gpus 1] [--s3-secret NAME]
-# Spark on Kubernetes generates the authentication secret itself; spark.authenticate and RPC
-# encryption are on. S3 keys come from a Kubernetes secret (--s3-secret), never from arguments.
+# Secrets reach the pods as files mounted from Kubernetes secrets, never as environment values (anyone who
+# may read a pod's spec would read those): the Spark authentication secret (--auth-secret, used by
+# spark.authenticate with RPC and I/O encryption on) and the S3 keys (--s3-secret, an AWS credentials file).
 # For the Spark operator, see submit-scripts/k8s/sparktrain-sparkapplication.yaml instead.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -19,6 +20,7 @@ EXECUTORS="2"
 GPUS="0"
 UPLOAD_PATH=""
 S3_SECRET=""
+AUTH_SECRET="sparktrain-auth"
 K8S_DIR="$SPARKTRAIN_HOME/submit-scripts/k8s"
 
 st_usage() {
@@ -30,7 +32,11 @@ st_usage() {
   echo "  --executors N            executor pods (default 2)"
   echo "  --gpus N                 NVIDIA GPUs per executor (default 0; needs the GPU image)"
   echo "  --upload-path URI        hdfs:/s3a: folder Spark uploads the rendered job file to"
-  echo "  --s3-secret NAME         Kubernetes secret with keys access-key and secret-key for s3a:"
+  echo "  --auth-secret NAME       Kubernetes secret whose key 'secret' is Spark's authentication secret, mounted"
+  echo "                           as a file in the driver and executors (default sparktrain-auth):"
+  echo "                           kubectl create secret generic sparktrain-auth --from-literal=secret=\$(openssl rand -hex 32)"
+  echo "  --s3-secret NAME         Kubernetes secret whose key 'credentials' is an AWS credentials file for s3a:"
+  echo "                           ([default] aws_access_key_id = ..., aws_secret_access_key = ...), mounted as a file"
   echo "  A --config of the form local:///path names a job file inside the image and is used as it is."
   echo "  Spark does not restart a failed driver pod; the same command run again continues the run (--resume)."
   st_usage_common
@@ -46,6 +52,7 @@ st_script_option() {
     --gpus) GPUS="${2:?}"; ST_TAKEN=2 ;;
     --upload-path) UPLOAD_PATH="${2:?}"; ST_TAKEN=2 ;;
     --s3-secret) S3_SECRET="${2:?}"; ST_TAKEN=2 ;;
+    --auth-secret) AUTH_SECRET="${2:?}"; ST_TAKEN=2 ;;
   esac
 }
 
@@ -66,7 +73,11 @@ K8S=(--conf "spark.kubernetes.container.image=$IMAGE"
   --conf "spark.kubernetes.driver.podTemplateFile=$K8S_DIR/driver-pod-template.yaml"
   --conf "spark.kubernetes.executor.podTemplateFile=$K8S_DIR/executor-pod-template.yaml"
   --conf "spark.executor.instances=$EXECUTORS"
-  --conf spark.authenticate=true --conf spark.network.crypto.enabled=true)
+  --conf spark.authenticate=true --conf spark.network.crypto.enabled=true --conf spark.io.encryption.enabled=true
+  # Without a secret file Spark hands the secret it generates to executors as an environment value.
+  --conf "spark.authenticate.secret.file=/mnt/secrets/spark-auth/secret"
+  --conf "spark.kubernetes.driver.secrets.$AUTH_SECRET=/mnt/secrets/spark-auth"
+  --conf "spark.kubernetes.executor.secrets.$AUTH_SECRET=/mnt/secrets/spark-auth")
 if (( GPUS > 0 )); then
   K8S+=(--conf "spark.executor.resource.gpu.amount=$GPUS"
     --conf "spark.executor.resource.gpu.vendor=nvidia.com"
@@ -74,10 +85,12 @@ if (( GPUS > 0 )); then
     --conf "spark.task.resource.gpu.amount=1")
 fi
 if [[ -n "$S3_SECRET" ]]; then
-  for role in driver executor; do
-    K8S+=(--conf "spark.kubernetes.$role.secretKeyRef.AWS_ACCESS_KEY_ID=$S3_SECRET:access-key"
-      --conf "spark.kubernetes.$role.secretKeyRef.AWS_SECRET_ACCESS_KEY=$S3_SECRET:secret-key")
-  done
+  # The AWS SDK reads the mounted credentials file; only its path is in the environment.
+  K8S+=(--conf "spark.kubernetes.driver.secrets.$S3_SECRET=/mnt/secrets/s3"
+    --conf "spark.kubernetes.executor.secrets.$S3_SECRET=/mnt/secrets/s3"
+    --conf "spark.kubernetes.driverEnv.AWS_CREDENTIAL_PROFILES_FILE=/mnt/secrets/s3/credentials"
+    --conf "spark.executorEnv.AWS_CREDENTIAL_PROFILES_FILE=/mnt/secrets/s3/credentials"
+    --conf "spark.hadoop.fs.s3a.aws.credentials.provider=com.amazonaws.auth.profile.ProfileCredentialsProvider")
 fi
 
 FILES=()

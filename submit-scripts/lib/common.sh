@@ -44,7 +44,8 @@ Common options:
   --dry-run                print the commands, run nothing
   --skip-doctor            do not run `sparktrain doctor` before submitting
   -- ARGS                  passed to spark-submit as they are
-Secrets (S3 keys, the Spark authentication secret) come from the environment, never from arguments.
+Secrets (S3 keys, the Spark authentication secret) come from the environment or, on Kubernetes, from
+mounted secret files; never from arguments.
 USAGE
 }
 
@@ -185,7 +186,7 @@ st_print() {
   local word out=""
   for word in "$@"; do
     if [[ "${word,,}" =~ (secret|password|token|access\.key|accesskey)[^=]*=(.+) ]] \
-       && [[ ! "${word,,}" =~ secretkeyref|authenticate=|secret\.file ]]; then
+       && [[ ! "${word,,}" =~ secretkeyref|authenticate=|secret\.file|\.secrets\. ]]; then
       word="${word%%=*}=******"
     fi
     out+=" $(printf '%q' "$word")"

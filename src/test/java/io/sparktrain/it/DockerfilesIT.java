@@ -35,8 +35,54 @@ class DockerfilesIT {
     for (String source : sources) {
       assertThat(Path.of(source)).as(source).exists();
     }
-    assertThat(Files.readString(Path.of("docker/Dockerfile")))
-        .contains("ARG SPARK_IMAGE=apache/spark:3.5.6-scala2.12-java17-ubuntu");
+  }
+
+  /** A property of the pom, such as spark.version. */
+  static String pom(String property) throws IOException {
+    Matcher m = Pattern.compile("<" + Pattern.quote(property) + ">([^<]+)</").matcher(Files.readString(Path.of("pom.xml")));
+    assertThat(m.find()).as("pom.xml sets " + property).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void images_sparkScalaAndJavaVersionsAreThePoms() throws IOException {
+    String expected = "ARG SPARK_IMAGE=apache/spark:" + pom("spark.version") + "-scala" + pom("scala.binary.version")
+        + "-java" + pom("maven.compiler.release") + "-ubuntu";
+    for (String dockerfile : List.of("docker/Dockerfile", "docker/Dockerfile.gpu")) {
+      assertThat(Files.readString(Path.of(dockerfile))).as(dockerfile).contains(expected);
+    }
+    // The GPU image installs its own Java (Spark comes from the Spark image): the same release.
+    assertThat(Files.readString(Path.of("docker/Dockerfile.gpu")))
+        .contains("openjdk-" + pom("maven.compiler.release") + "-jre-headless");
+  }
+
+  /**
+   * dockerfilelint from the npm registry (no Dockerfile linter is packaged by Debian or on Maven Central),
+   * installed into target/ on first use; docker/.dockerfilelintrc holds its settings.
+   */
+  @Test
+  void dockerfiles_passTheLinter() throws Exception {
+    Path prefix = Path.of("target", "dockerfilelint").toAbsolutePath();
+    Path lint = prefix.resolve("node_modules/.bin/dockerfilelint");
+    if (!Files.isExecutable(lint)) {
+      Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", prefix.toString(),
+          "dockerfilelint@1.8.0").redirectErrorStream(true).start();
+      String out = new String(install.getInputStream().readAllBytes());
+      assertThat(install.waitFor()).as("npm install dockerfilelint: " + out).isZero();
+    }
+    Process p = new ProcessBuilder(lint.toString(), "-c", "docker", "docker/Dockerfile", "docker/Dockerfile.gpu")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("File:   docker/Dockerfile\nIssues: None found")
+        .contains("File:   docker/Dockerfile.gpu\nIssues: None found");
+    // The linter is not a no-op: a careless Dockerfile fails it.
+    Path careless = Files.writeString(prefix.resolve("Dockerfile.careless"),
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install curl\n");
+    Process bad = new ProcessBuilder(lint.toString(), careless.toString()).redirectErrorStream(true).start();
+    String badOut = new String(bad.getInputStream().readAllBytes());
+    assertThat(bad.waitFor()).as(badOut).isNotZero();
+    assertThat(badOut).contains("apt-get");
   }
 
   @Test

@@ -212,8 +212,9 @@ class YarnIT {
   void driverDiesInTheFirstAttempt_yarnsSecondAttemptResumesFromTheCheckpoint() throws Exception {
     Path log = BASE.resolve("retry.log");
     String run = hdfs + "/runs/retry";
+    // 3,000 of the sample's images, 3 epochs, a checkpoint every 2 rounds.
     Process submit = start(job("cluster", "yarn-retry", "retry", "--set", "train.epochs=3",
-        "--set", "checkpoint.everyRounds=2", "--skip-doctor"), log);
+        "--set", "data.trainPerClass=300", "--set", "checkpoint.everyRounds=2", "--skip-doctor"), log);
     org.apache.hadoop.fs.Path latest = new org.apache.hadoop.fs.Path(run + "/checkpoints/LATEST");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
     while (!fs.exists(latest) || !text(run + "/metrics.jsonl").contains("\"type\":\"epoch\",\"epoch\":1,")) {

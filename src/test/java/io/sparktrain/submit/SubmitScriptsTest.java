@@ -97,7 +97,10 @@ class SubmitScriptsTest {
         .contains("spark.kubernetes.authenticate.driver.serviceAccountName=trainer")
         .contains("driver-pod-template.yaml").contains("executor-pod-template.yaml")
         .contains("spark.executor.resource.gpu.amount=1").contains("getGpusResources.sh")
-        .contains("spark.kubernetes.executor.secretKeyRef.AWS_SECRET_ACCESS_KEY=s3-credentials:secret-key")
+        .contains("spark.kubernetes.executor.secrets.s3-credentials=/mnt/secrets/s3")
+        .contains("spark.authenticate.secret.file=/mnt/secrets/spark-auth/secret")
+        .contains("spark.kubernetes.executor.secrets.sparktrain-auth=/mnt/secrets/spark-auth")
+        .contains("spark.io.encryption.enabled=true").doesNotContain("secretKeyRef")
         .contains("local:///opt/sparktrain/sparktrain.jar")
         .contains("train --config /opt/sparktrain/conf/fashion-mnist.conf --output s3a://b/runs/x");
   }
