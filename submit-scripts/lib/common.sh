@@ -9,6 +9,9 @@ ST_SETS=()
 ST_CONFS=()
 ST_EXTRA=()
 ST_JAR="${SPARKTRAIN_JAR:-$SPARKTRAIN_HOME/target/sparktrain.jar}"
+# The jar the steps on this machine run (preflight, rendering the job): ST_JAR, unless that names a path
+# inside the image (local://), which this machine does not have.
+ST_LOCAL_JAR="${SPARKTRAIN_LOCAL_JAR:-$SPARKTRAIN_HOME/target/sparktrain.jar}"
 ST_NAME=""
 ST_DRIVER_MEMORY="4g"
 ST_EXECUTOR_MEMORY="4g"
@@ -144,6 +147,14 @@ st_base_confs() {
   done
 }
 
+st_local_jar() {
+  if [[ "$ST_JAR" == local://* ]]; then
+    echo "$ST_LOCAL_JAR"
+  else
+    echo "$ST_JAR"
+  fi
+}
+
 st_submit_binary() {
   if [[ -n "${SPARK_SUBMIT:-}" ]]; then
     echo "$SPARK_SUBMIT"
@@ -216,7 +227,7 @@ st_doctor() {
     confs+=(--conf "$c")
   done
   local args=("$submit" --master "local[1]" --class io.sparktrain.cli.Main
-    --conf "spark.ui.enabled=false" "${ST_MEMORY_CONFS[@]}" "${confs[@]}" "$ST_JAR" doctor --config "$ST_CONFIG"
+    --conf "spark.ui.enabled=false" "${ST_MEMORY_CONFS[@]}" "${confs[@]}" "$(st_local_jar)" doctor --config "$ST_CONFIG"
     --spark-master "$master" --executor-memory "$ST_EXECUTOR_MEMORY" --offheap "${ST_OFFHEAP:-$ST_EXECUTOR_MEMORY}")
   local s
   for s in "${ST_SETS[@]}"; do
@@ -240,7 +251,7 @@ st_render_config() {
   local submit
   submit="$(st_submit_binary)"
   local args=("$submit" --master "local[1]" --class io.sparktrain.cli.Main --conf "spark.ui.enabled=false"
-    "$ST_JAR" config --config "$ST_CONFIG")
+    "$(st_local_jar)" config --config "$ST_CONFIG")
   local s
   for s in "${ST_SETS[@]}"; do
     args+=(--set "$s")

@@ -29,6 +29,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.k8s.KubernetesConf;
 import org.apache.spark.deploy.k8s.KubernetesExecutorConf;
 import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.resource.ResourceProfile$;
 import org.apache.spark.scheduler.cluster.k8s.KubernetesExecutorBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,14 +177,20 @@ class KubernetesIT {
     conf.set("spark.kubernetes.executor.podTemplateFile", template.toString());
     KubernetesExecutorConf executorConf = KubernetesConf.createExecutorConf(conf, "1",
         conf.get("spark.app.id", "spark-application-1"), Option.apply(driver), 0);
+    // The running driver reads the secret from its mounted file; here from a local copy at the driver's key.
+    Path secret = Files.writeString(BASE.resolve("auth-secret"), "not-the-real-one");
+    conf.set("spark.authenticate.secret.driver.file", secret.toString());
     SecurityManager security = new SecurityManager(conf, Option.empty(),
-        org.apache.spark.internal.config.package$.MODULE$.AUTH_SECRET_FILE());
-    ResourceProfile profile = ResourceProfile.reInitDefaultProfile(conf);
+        org.apache.spark.internal.config.package$.MODULE$.AUTH_SECRET_FILE_DRIVER());
+    ResourceProfile profile = ResourceProfile$.MODULE$.reInitDefaultProfile(conf);
     try {
-      return new KubernetesExecutorBuilder().buildFromFeatures(executorConf, security, api.client(), profile)
-          .pod().pod();
+      org.apache.spark.deploy.k8s.SparkPod built = new KubernetesExecutorBuilder()
+          .buildFromFeatures(executorConf, security, api.client(), profile).pod();
+      // The driver adds the executor container to the pod as it creates it.
+      return new io.fabric8.kubernetes.api.model.PodBuilder(built.pod()).editOrNewSpec()
+          .addToContainers(built.container()).endSpec().build();
     } finally {
-      ResourceProfile.clearDefaultProfile();
+      ResourceProfile$.MODULE$.clearDefaultProfile();
     }
   }
 
