@@ -87,4 +87,42 @@ class S3IT {
     }
     assertThat(resolved).contains(endpoint, "key=\"******\"").doesNotContain(S3Proxy.SECRET).doesNotContain(S3Proxy.ACCESS);
   }
+
+  /**
+   * The S3 keys as submit-k8s.sh hands them to pods: an AWS credentials file (mounted from a Kubernetes
+   * secret), its path in AWS_CREDENTIAL_PROFILES_FILE and S3A's credentials provider set to the profile
+   * one. Hadoop's own file system shell, in a JVM of its own with that environment and Spark's jars, lists
+   * the data through the proxy with them, and is refused with a wrong key.
+   */
+  @Test
+  void credentialsFromAMountedAwsCredentialsFile_asOnKubernetes() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path good = Files.writeString(dir.resolve("credentials"), "[default]\naws_access_key_id = " + S3Proxy.ACCESS
+        + "\naws_secret_access_key = " + S3Proxy.SECRET + "\n");
+    Path wrong = Files.writeString(dir.resolve("credentials-wrong"), "[default]\naws_access_key_id = "
+        + S3Proxy.ACCESS + "\naws_secret_access_key = not-the-secret\n");
+    assertThat(listData(home, good)).satisfies(r -> assertThat(r.code()).as(r.out()).isZero())
+        .satisfies(r -> assertThat(r.out()).contains("s3a://bucket/data/fashion-mnist/train-images-idx3-ubyte.gz"));
+    assertThat(listData(home, wrong)).satisfies(r -> assertThat(r.code()).as(r.out()).isNotZero())
+        .satisfies(r -> assertThat(r.out()).contains("403"));
+  }
+
+  static io.sparktrain.testing.Processes.Result listData(Path home, Path credentials) throws Exception {
+    // The shell insists on a core-site.xml on its class path; everything is given with -D.
+    Path conf = Files.createDirectories(dir.resolve("hadoop-conf"));
+    Files.writeString(conf.resolve("core-site.xml"), "<configuration/>\n");
+    List<String> command = new ArrayList<>(List.of("java", "-cp",
+        conf + ":" + Path.of("target", "spark-jars").toAbsolutePath() + "/*", "org.apache.hadoop.fs.FsShell"));
+    s3aSettings().forEach((k, v) -> {
+      String key = k.substring("spark.hadoop.".length());
+      if (!key.equals("fs.s3a.access.key") && !key.equals("fs.s3a.secret.key")
+          && !key.equals("fs.s3a.aws.credentials.provider")) {
+        command.addAll(List.of("-D", key + "=" + v));
+      }
+    });
+    command.addAll(List.of("-D", "fs.s3a.aws.credentials.provider=com.amazonaws.auth.profile.ProfileCredentialsProvider",
+        "-D", "fs.s3a.attempts.maximum=1", "-D", "fs.s3a.retry.limit=1", "-ls", "s3a://bucket/data/fashion-mnist/"));
+    return io.sparktrain.testing.Processes.run(command,
+        java.util.Map.of("AWS_CREDENTIAL_PROFILES_FILE", credentials.toString(), "HOME", home.toString()), 2);
+  }
 }
