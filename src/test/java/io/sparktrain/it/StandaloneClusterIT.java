@@ -141,18 +141,11 @@ class StandaloneClusterIT {
   }
 
   static int finish(Process p, Path log) throws Exception {
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("still running after 15 min: " + Files.readString(log));
-    }
-    return p.exitValue();
+    return io.sparktrain.testing.Processes.finish(p, log, 15);
   }
 
   static String text(String uri) throws IOException {
-    try (var in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return io.sparktrain.testing.Hdfs.text(fs, uri);
   }
 
   static SummaryFile summary(String run) throws IOException {

@@ -98,18 +98,11 @@ class YarnIT {
   }
 
   static int finish(Process p, Path log) throws Exception {
-    if (!p.waitFor(12, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("still running after 12 min: " + Files.readString(log));
-    }
-    return p.exitValue();
+    return io.sparktrain.testing.Processes.finish(p, log, 12);
   }
 
   static String text(String uri) throws IOException {
-    try (var in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return io.sparktrain.testing.Hdfs.text(fs, uri);
   }
 
   static SummaryFile summary(String run) throws IOException {

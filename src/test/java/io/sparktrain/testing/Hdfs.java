@@ -21,4 +21,11 @@ public final class Hdfs {
     cluster.waitActive();
     return cluster;
   }
+
+  /** The text of a file on {@code fs}. */
+  public static String text(org.apache.hadoop.fs.FileSystem fs, String uri) throws IOException {
+    try (var in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
 }

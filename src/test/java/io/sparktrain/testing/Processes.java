@@ -26,4 +26,14 @@ public final class Processes {
     }
     return new Result(p.exitValue(), out);
   }
+
+  /** Waits for a process whose output goes to {@code log}; its exit code, or a failure with the log after the limit. */
+  public static int finish(Process p, java.nio.file.Path log, long timeoutMinutes) throws IOException, InterruptedException {
+    if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("still running after " + timeoutMinutes + " min: " + java.nio.file.Files.readString(log));
+    }
+    return p.exitValue();
+  }
 }
