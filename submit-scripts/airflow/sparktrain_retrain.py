@@ -32,8 +32,8 @@ failure ("... Error code is: N."): spark-submit's exit status, which in client d
 driver's exit code; on Kubernetes the provider also reports the driver pod's exit code, which is used
 when present. 2, 3, 4 and 8 become ``AirflowFailException`` (failed, not retried), any other code is
 retried. In cluster deploy mode on YARN or standalone spark-submit only learns that the application
-failed (exit 1, or the driver's state), not the code: every failure is then retried like 1, so a 2, 3
-or 4 fails each retry the same way (each resuming, the run directory unharmed) before the task fails.
+failed (exit 1, or the driver's state), not the code: every failure is then retried like 1, so a 2, 3,
+4 or 8 fails each retry the same way (each resuming, the run directory unharmed) before the task fails.
 The publish step runs the CLI in a local JVM, where its exit code reaches Airflow as it is.
 
 Connections and Variables: ``spark_default`` (Spark connection: master, deploy mode, queue), and the

@@ -42,7 +42,9 @@ Common options:
   --task-cpus N            cores per training task = ND4J threads per task (default 1)
   --offheap SIZE           ND4J off-heap limit per executor (default: the executor heap)
   --deploy-mode MODE       client or cluster (default client)
-  --jar PATH               application jar (default target/sparktrain.jar)
+  --jar PATH               application jar (default target/sparktrain.jar; local:///... names one in the image,
+                           and SPARKTRAIN_LOCAL_JAR, default target/sparktrain.jar, is then the one the
+                           preflight and the job rendering run on this machine)
   --conf KEY=VALUE         extra Spark setting (repeatable)
   --dry-run                print the commands, run nothing
   --skip-doctor            do not run `sparktrain doctor` before submitting
@@ -148,11 +150,11 @@ st_base_confs() {
 }
 
 st_local_jar() {
-  if [[ "$ST_JAR" == local://* ]]; then
-    echo "$ST_LOCAL_JAR"
-  else
-    echo "$ST_JAR"
-  fi
+  local jar="$ST_JAR"
+  [[ "$jar" == local://* ]] && jar="$ST_LOCAL_JAR"
+  [[ "$ST_DRY_RUN" -eq 1 || -f "$jar" ]] \
+    || st_die "$jar: no such file; the preflight and the job file are run on this machine with the application jar (mvn -DskipTests package, or SPARKTRAIN_LOCAL_JAR=PATH when --jar names one inside the image)"
+  echo "$jar"
 }
 
 st_submit_binary() {
@@ -220,14 +222,17 @@ st_doctor() {
   [[ "$ST_SKIP_DOCTOR" -eq 1 ]] && return 0
   local submit
   submit="$(st_submit_binary)"
-  # The user's --conf settings override the computed ones, so the preflight judges what will be submitted
-  # (an undersized spark.executor.memoryOverhead among them).
+  # The user's executor settings override the computed ones, so the preflight judges the executors that
+  # will be submitted (an undersized spark.executor.memoryOverhead among them); other --conf settings may
+  # only make sense on the cluster.
   local confs=() c
   for c in "${ST_CONFS[@]}"; do
-    confs+=(--conf "$c")
+    [[ "$c" == spark.executor.* ]] && confs+=(--conf "$c")
   done
+  local jar
+  jar="$(st_local_jar)" || exit $?
   local args=("$submit" --master "local[1]" --class io.sparktrain.cli.Main
-    --conf "spark.ui.enabled=false" "${ST_MEMORY_CONFS[@]}" "${confs[@]}" "$(st_local_jar)" doctor --config "$ST_CONFIG"
+    --conf "spark.ui.enabled=false" "${ST_MEMORY_CONFS[@]}" "${confs[@]}" "$jar" doctor --config "$ST_CONFIG"
     --spark-master "$master" --executor-memory "$ST_EXECUTOR_MEMORY" --offheap "${ST_OFFHEAP:-$ST_EXECUTOR_MEMORY}")
   local s
   for s in "${ST_SETS[@]}"; do
@@ -250,8 +255,10 @@ st_render_config() {
   local target="$1"
   local submit
   submit="$(st_submit_binary)"
+  local jar
+  jar="$(st_local_jar)" || exit $?
   local args=("$submit" --master "local[1]" --class io.sparktrain.cli.Main --conf "spark.ui.enabled=false"
-    "$(st_local_jar)" config --config "$ST_CONFIG")
+    "$jar" config --config "$ST_CONFIG")
   local s
   for s in "${ST_SETS[@]}"; do
     args+=(--set "$s")

@@ -121,5 +121,5 @@ def outcome(task, exit_code, kubernetes_exit_code=None):
 train = TASKS["train"]
 result["train_failures"] = {str(code): outcome(train, code) for code in (0, 1, 2, 3, 4, 7, 8, 130, 143)}
 # On Kubernetes spark-submit may exit 0 while the driver pod exited with the code.
-result["train_failures_kubernetes"] = {str(code): outcome(train, 0, code) for code in (1, 3, 143)}
+result["train_failures_kubernetes"] = {str(code): outcome(train, 0, code) for code in (1, 3, 8, 143)}
 print(json.dumps(result))

@@ -46,8 +46,8 @@ public enum ExitCode {
   }
 
   /**
-   * The code and one-line message for a failure. A failure that is not one of ours, after the cluster
-   * killed executors for memory ({@code memoryKill}), is reported as that cause.
+   * The code and one-line message for a failure. A failure that is not one of ours, caused by the cluster
+   * killing an executor for memory ({@code memoryKill}: the explanation), is reported as that cause.
    */
   public record Outcome(ExitCode code, String message) {}
 

@@ -33,7 +33,7 @@ public final class Main {
     }
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
-      ExitCode.Outcome outcome = ExitCode.outcome(failure, io.sparktrain.train.MemoryKills.latest());
+      ExitCode.Outcome outcome = ExitCode.outcome(failure, io.sparktrain.train.MemoryKills.causeOf(failure));
       ExitCode code = outcome.code();
       PrintWriter err = commandLine.getErr();
       // One line that names the thing at fault; a stack trace only for the unexpected, or with --verbose.

@@ -81,7 +81,7 @@ class AirflowDagIT {
         .isEqualTo(Map.of("0", "ok", "1", "retried", "2", "failed", "3", "failed", "4", "failed",
             "7", "retried", "8", "failed", "130", "retried", "143", "retried"));
     assertThat(outcomes(dag.get("train_failures_kubernetes"))).as("the driver pod's exit code on Kubernetes")
-        .isEqualTo(Map.of("1", "retried", "3", "failed", "143", "retried"));
+        .isEqualTo(Map.of("1", "retried", "3", "failed", "8", "failed", "143", "retried"));
   }
 
   private static Map<String, String> outcomes(JsonNode byCode) {

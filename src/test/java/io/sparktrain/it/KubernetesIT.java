@@ -230,7 +230,7 @@ class KubernetesIT {
   }
 
   @Test
-  void submission_printsNoSecretAndCreatesNothingElse() {
+  void submission_succeeds_createsNoSecretsOrVolumeClaims() {
     assertThat(submission.out()).contains("--deploy-mode cluster").doesNotContain("Exception");
     List<String> kinds = Stream.of(api.client().secrets().inNamespace("ml").list().getItems().size(),
         api.client().persistentVolumeClaims().inNamespace("ml").list().getItems().size())

@@ -105,6 +105,21 @@ class SubmitScriptsTest {
         .contains("train --config /opt/sparktrain/conf/fashion-mnist.conf --output s3a://b/runs/x");
   }
 
+  @Test
+  void k8s_preflightRunsTheLocalJar_withTheUsersExecutorSettingsOnly() throws Exception {
+    Processes.Result r = script("submit-k8s.sh", Map.of(), "--master", "k8s://https://10.0.0.1:6443", "--image",
+        "reg/sparktrain:1", "--config", "conf/fashion-mnist.conf", "--upload-path", "s3a://b/upload",
+        "--conf", "spark.executor.memoryOverhead=64m", "--conf", "spark.kubernetes.node.selector.pool=gpu", "--dry-run");
+    assertThat(r.code()).as(r.out()).isZero();
+    List<String> lines = r.out().lines().toList();
+    String preflight = lines.get(lines.indexOf("# preflight") + 1);
+    assertThat(preflight).contains(Path.of("target", "sparktrain.jar").toAbsolutePath() + " doctor")
+        .doesNotContain("local:///").contains("spark.executor.memoryOverhead=64m")
+        .doesNotContain("spark.kubernetes.node.selector.pool");
+    assertThat(lines.get(lines.size() - 1)).contains("local:///opt/sparktrain/sparktrain.jar train")
+        .contains("spark.kubernetes.node.selector.pool=gpu");
+  }
+
   /** Each script with the options it needs to print a submission, and an --output of the kind it accepts. */
   static final Map<String, List<String>> SCRIPTS = Map.of(
       "submit-local.sh", List.of("--config", "conf/fashion-mnist-sample.conf", "--output", "runs/x"),

@@ -43,6 +43,25 @@ class MemoryKillsTest {
   }
 
   @Test
+  void explain_kubernetesSigkillWithoutOomKilled_nothing() {
+    // Any SIGKILL (eviction, preemption, a deleted pod) is "exit code 137 (possible container OOM)".
+    assertThat(MemoryKills.explain("2", "The executor with id 2 exited with exit code 137(SIGKILL, possible "
+        + "container OOM).\nThe API gave the following container statuses: ... reason: Error", CONF)).isEmpty();
+  }
+
+  @Test
+  void causeOf_aJobAbortedAfterTheKill_namesIt_otherFailuresNot() {
+    RuntimeException aborted = new RuntimeException("wrapped", new IllegalStateException("Job aborted due to stage "
+        + "failure: Task 0 in stage 13.0 failed 1 times, most recent failure: Lost task 0.0 in stage 13.0 (TID 61) "
+        + "(localhost executor 1): ExecutorLostFailure (executor 1 exited caused by one of the running tasks) "
+        + "Reason: " + YARN_PMEM + "\nDriver stacktrace:"));
+    assertThat(MemoryKills.causeOf(aborted)).hasValueSatisfying(line -> assertThat(line)
+        .startsWith("executor 1 was killed by YARN for using more memory than its container holds (1.1 GB of 1 GB"));
+    assertThat(MemoryKills.causeOf(new IllegalStateException("Job aborted: ExecutorLostFailure (executor 2 exited "
+        + "unrelated to the running tasks) Reason: Executor heartbeat timed out"))).isEmpty();
+  }
+
+  @Test
   void explain_otherLosses_nothing() {
     assertThat(MemoryKills.explain("1", "Command exited with code 143", CONF)).isEmpty();
     assertThat(MemoryKills.explain("1", "Executor heartbeat timed out after 120000 ms", CONF)).isEmpty();
