@@ -33,4 +33,20 @@ public final class HadoopFiles {
       throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
     }
   }
+
+  /** The length of {@code uri} when it is not gzip-compressed (what it holds as read), or -1 for a gzip file. */
+  public static long plainLength(String uri, Configuration conf) {
+    Path path = new Path(uri);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      try (java.io.InputStream in = fs.open(path)) {
+        if (in.read() == 0x1f && in.read() == 0x8b) {
+          return -1;
+        }
+      }
+      return fs.getFileStatus(path).getLen();
+    } catch (IOException e) {
+      throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
 }

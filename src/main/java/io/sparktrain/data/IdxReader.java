@@ -22,6 +22,15 @@ public final class IdxReader {
 
   private IdxReader() {}
 
+  /**
+   * The most bytes one IDX file may declare: half of this JVM's heap, since the driver holds the whole file.
+   * A header is checked against it (and a plain file's header against the file's length) before anything
+   * is allocated, so a broken or hostile header fails with its numbers instead of an OutOfMemoryError.
+   */
+  static long limit() {
+    return Runtime.getRuntime().maxMemory() / 2;
+  }
+
   /** Pixels as unsigned bytes (one image per row) and labels, checked against each other. */
   public record IdxImages(int rows, int cols, List<byte[]> images, byte[] labels) {
     public Shape shape() {
@@ -30,8 +39,8 @@ public final class IdxReader {
   }
 
   public static IdxImages read(String imagesUri, String labelsUri, int numClasses, Configuration conf) {
-    byte[] labels = readLabels(labelsUri, conf);
-    IdxImages images = readImages(imagesUri, conf, labels);
+    byte[] labels = readLabels(labelsUri, conf, limit());
+    IdxImages images = readImages(imagesUri, conf, labels, limit());
     if (images.images().size() != labels.length) {
       throw new DataException(imagesUri + " holds " + images.images().size() + " images but " + labelsUri
           + " holds " + labels.length + " labels; the two files must describe the same examples");
@@ -42,22 +51,27 @@ public final class IdxReader {
 
   /** The images of an IDX file without labels (scoring); {@link IdxImages#labels()} is null. */
   public static IdxImages images(String imagesUri, Configuration conf) {
-    return readImages(imagesUri, conf, null);
+    return readImages(imagesUri, conf, null, limit());
   }
 
-  static byte[] readLabels(String uri, Configuration conf) {
+  static byte[] readLabels(String uri, Configuration conf, long limit) {
     try (DataInputStream in = new DataInputStream(HadoopFiles.open(uri, conf))) {
       checkMagic(uri, in, LABELS_MAGIC, "labels (unsigned bytes, 1 dimension)");
       int count = readCount(uri, in, "label count");
-      byte[] labels = new byte[count];
-      readFully(uri, in, labels, "header says " + count + " labels");
+      checkDeclared(uri, conf, count, 8, count + " labels", limit);
+      // Read as the bytes arrive: a gzip file's header is only checked against the limit.
+      byte[] labels = in.readNBytes(count);
+      if (labels.length < count) {
+        throw new DataException(uri + ": truncated: header says " + count + " labels, but the file holds "
+            + labels.length);
+      }
       return labels;
     } catch (IOException e) {
       throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
     }
   }
 
-  private static IdxImages readImages(String uri, Configuration conf, byte[] labels) {
+  static IdxImages readImages(String uri, Configuration conf, byte[] labels, long limit) {
     try (DataInputStream in = new DataInputStream(HadoopFiles.open(uri, conf))) {
       checkMagic(uri, in, IMAGES_MAGIC, "images (unsigned bytes, 3 dimensions)");
       int count = readCount(uri, in, "image count");
@@ -66,7 +80,14 @@ public final class IdxReader {
       if (rows == 0 || cols == 0) {
         throw new DataException(uri + ": images of " + rows + "x" + cols + " pixels; expected at least 1x1");
       }
-      List<byte[]> images = new ArrayList<>(count);
+      String declared = String.format(Locale.ROOT, "%d images of %dx%d", count, rows, cols);
+      if ((long) rows * cols > Integer.MAX_VALUE - 8) {
+        throw new DataException(uri + ": the IDX header declares " + declared + ": one image of "
+            + (long) rows * cols + " pixels is more than an image can hold (at most " + (Integer.MAX_VALUE - 8) + ")");
+      }
+      checkDeclared(uri, conf, (long) count * rows * cols, 16, declared, limit);
+      // Grown as images arrive: the header of a gzip file is only checked against the limit.
+      List<byte[]> images = new ArrayList<>(Math.min(count, 4096));
       for (int i = 0; i < count; i++) {
         byte[] image = new byte[rows * cols];
         readFully(uri, in, image, String.format(Locale.ROOT,
@@ -76,6 +97,25 @@ public final class IdxReader {
       return new IdxImages(rows, cols, images, labels);
     } catch (IOException e) {
       throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a header that declares more than {@code limit} bytes of data, or (a file that is not compressed)
+   * more than the file holds after its {@code headerBytes}: before a byte is allocated for it.
+   */
+  private static void checkDeclared(String uri, Configuration conf, long bytes, int headerBytes, String declared,
+      long limit) {
+    if (bytes > limit) {
+      throw new DataException(String.format(Locale.ROOT, "%s: the IDX header declares %s (%,d bytes), more than "
+          + "the driver holds for one file (%,d bytes, half its heap): the file is broken, or the driver needs "
+          + "more memory (spark.driver.memory; SPARKTRAIN_DRIVER_MEMORY for bin/sparktrain)", uri, declared, bytes,
+          limit));
+    }
+    long stored = HadoopFiles.plainLength(uri, conf);
+    if (stored >= 0 && bytes > stored - headerBytes) {
+      throw new DataException(String.format(Locale.ROOT, "%s: truncated: header says %s (%,d bytes), but the file "
+          + "holds %,d bytes after its header", uri, declared, bytes, Math.max(0, stored - headerBytes)));
     }
   }
 

@@ -61,6 +61,68 @@ class IdxReaderTest {
   }
 
   @Test
+  void read_hostileImageCount_refusedBeforeAllocating_namesTheSettingToRaise() throws IOException {
+    // 16 bytes that declare 2^31-1 images of 28x28: 1.7 TB, more than any driver holds.
+    String images = file("i", Idx.images(0x00000803, Integer.MAX_VALUE, 28, 28, 0), false);
+    String labels = file("l", Idx.labels(0), false);
+    assertThatThrownBy(() -> IdxReader.read(images, labels, 2, conf))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith(images + ": the IDX header declares 2147483647 images of 28x28 "
+            + "(1,683,627,179,248 bytes), more than the driver holds for one file")
+        .hasMessageContaining("spark.driver.memory; SPARKTRAIN_DRIVER_MEMORY for bin/sparktrain");
+  }
+
+  @Test
+  void readLabels_headerBeyondTheLimit_refused() throws IOException {
+    String labels = file("l", Idx.labels(0, 1, 1), false);
+    assertThatThrownBy(() -> IdxReader.readLabels(labels, conf, 2))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith(labels + ": the IDX header declares 3 labels (3 bytes), more than the driver holds "
+            + "for one file (2 bytes, half its heap)");
+  }
+
+  @Test
+  void read_plainFileDeclaringMoreThanItHolds_truncatedBeforeAllocating() throws IOException {
+    String labels = file("l", Idx.labelsWithMagic(0x00000801, 0, 1, 1), false);
+    byte[] hostile = java.nio.file.Files.readAllBytes(Path.of(labels));
+    hostile[4] = 0x7f; // label count 0x7f000003
+    java.nio.file.Files.write(Path.of(labels), hostile);
+    assertThatThrownBy(() -> IdxReader.readLabels(labels, conf, Long.MAX_VALUE))
+        .isInstanceOf(DataException.class)
+        .hasMessage(labels + ": truncated: header says 2130706435 labels (2,130,706,435 bytes), but the file holds "
+            + "3 bytes after its header");
+    String images = file("i", Idx.images(0x00000803, 3, 2, 2, 9), false);
+    assertThatThrownBy(() -> IdxReader.readImages(images, conf, null, Long.MAX_VALUE))
+        .isInstanceOf(DataException.class)
+        .hasMessage(images + ": truncated: header says 3 images of 2x2 (12 bytes), but the file holds 9 bytes after"
+            + " its header");
+  }
+
+  @Test
+  void read_gzipDeclaringAMillionImagesHoldingTwo_endsAtTheData() throws IOException {
+    String images = file("i.gz", Idx.images(0x00000803, 1_000_000, 1, 1, 2), true);
+    assertThatThrownBy(() -> IdxReader.readImages(images, conf, null, Long.MAX_VALUE))
+        .isInstanceOf(DataException.class)
+        .hasMessage(images + ": truncated: header says 1000000 images of 1x1, but the file ends inside image 2");
+    String labels = file("l.gz", Idx.labelsWithMagic(0x00000801, 0, 1), true);
+    byte[] plain = Idx.labels(0, 1);
+    plain[7] = 100; // declares 100 labels, holds 2
+    String shortLabels = file("l2.gz", plain, true);
+    assertThat(IdxReader.readLabels(labels, conf, Long.MAX_VALUE)).containsExactly(0, 1);
+    assertThatThrownBy(() -> IdxReader.readLabels(shortLabels, conf, Long.MAX_VALUE))
+        .isInstanceOf(DataException.class)
+        .hasMessage(shortLabels + ": truncated: header says 100 labels, but the file holds 2");
+  }
+
+  @Test
+  void read_imageLargerThanAnArray_refused() throws IOException {
+    String images = file("i", Idx.images(0x00000803, 1, 65536, 65536, 0), false);
+    assertThatThrownBy(() -> IdxReader.readImages(images, conf, null, Long.MAX_VALUE))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("one image of 4294967296 pixels is more than an image can hold");
+  }
+
+  @Test
   void read_truncatedHeader_saysWhatIsMissing() throws IOException {
     String images = file("i", new byte[] {0, 0, 8, 3, 0, 0}, false);
     String labels = file("l", Idx.labels(0), false);
