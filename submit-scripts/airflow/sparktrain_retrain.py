@@ -41,7 +41,9 @@ Airflow Variables ``sparktrain_jar``, ``sparktrain_config`` (a job file the driv
 rendered by ``sparktrain config``), ``sparktrain_output_root`` (hdfs: or s3a:),
 ``sparktrain_registry`` (hdfs: or s3a:) and ``sparktrain_min_accuracy``.
 Secrets (S3 keys) come from the Spark connection's extras or the cluster's environment, never from
-arguments.
+arguments. Variables and the run date reach commands as arguments (the Spark provider passes a list,
+no shell) or, in the publish step's shell, only through quoted environment variables: a value cannot
+become a command.
 """
 from __future__ import annotations
 
@@ -136,12 +138,22 @@ def publish_args(run_dir: str = RUN_DIR, registry: str = REGISTRY,
             "--min-accuracy", min_accuracy, "--max-drop", "0.005"]
 
 
+# The publish step runs in a shell. Templated values (Variables, the run date) reach it only through the
+# environment and are quoted there, so a value cannot become a command: "x; rm -rf ~" or "$(...)" in a
+# Variable stays one argument of the CLI, which then refuses it as a path.
+PUBLISH_ENV = {
+    "SPARKTRAIN_JAR": APPLICATION_JAR,
+    "SPARKTRAIN_RUN_DIR": RUN_DIR,
+    "SPARKTRAIN_REGISTRY": REGISTRY,
+    "SPARKTRAIN_MIN_ACCURACY": MIN_ACCURACY,
+}
+
+
 def publish_command() -> str:
     """spark-submit in a local JVM on the Airflow worker: the CLI's own exit code reaches Airflow."""
-    import shlex
-
-    return " ".join(["spark-submit", "--master", "local[1]", "--class", "io.sparktrain.cli.Main",
-                     APPLICATION_JAR] + [shlex.quote(a) if "{{" not in a else a for a in publish_args()])
+    args = publish_args('"$SPARKTRAIN_RUN_DIR"', '"$SPARKTRAIN_REGISTRY"', '"$SPARKTRAIN_MIN_ACCURACY"')
+    return " ".join(["spark-submit", "--master", "'local[1]'", "--class", "io.sparktrain.cli.Main",
+                     '"$SPARKTRAIN_JAR"'] + args)
 
 
 def build_dag():
@@ -188,6 +200,8 @@ def build_dag():
         publish = BashOperator(
             task_id="publish",
             bash_command=publish_command(),
+            env=PUBLISH_ENV,
+            append_env=True,
             # Exit code 5: the quality gate refused the model. That is an answer, not a failure:
             # the task is skipped, the champion stays, nothing is retried.
             skip_on_exit_code=5,

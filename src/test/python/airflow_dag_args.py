@@ -105,6 +105,36 @@ result["tasks"]["publish"] = {"args": [render(a) for a in module.publish_args()]
                               "command": TASKS["publish"].kwargs["bash_command"]}
 
 
+def run_publish_command(run_dir):
+    """The publish task's command in bash, as BashOperator runs it, with sparktrain_output_root's rendered
+    run directory replaced by run_dir and spark-submit by a stub that prints its arguments one per line."""
+    import os
+    import subprocess
+    import tempfile
+    stubs = tempfile.mkdtemp()
+    with open(os.path.join(stubs, "spark-submit"), "w") as stub:
+        stub.write('#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n')
+    os.chmod(os.path.join(stubs, "spark-submit"), 0o755)
+    task = TASKS["publish"].kwargs
+    env = {k: render(v) for k, v in task["env"].items()}
+    env["SPARKTRAIN_RUN_DIR"] = run_dir
+    shell_env = dict(os.environ) if task.get("append_env") else {}
+    shell_env.update(env)
+    shell_env["PATH"] = stubs + ":" + os.environ["PATH"]
+    done = subprocess.run(["bash", "-c", task["bash_command"]], env=shell_env, capture_output=True, text=True,
+                          cwd=stubs)
+    return {"argv": done.stdout.splitlines(), "code": done.returncode, "stderr": done.stderr,
+            "append_env": bool(task.get("append_env")), "cwd": stubs}
+
+
+import os
+marker = os.path.join(sys.argv[3], "injected")
+hostile = "hdfs:///runs/x; touch " + marker + " $(touch " + marker + ") `touch " + marker + "`"
+result["publish_shell"] = run_publish_command(hostile)
+result["publish_shell"]["hostile"] = hostile
+result["publish_shell"]["marker_created"] = os.path.exists(marker)
+
+
 def outcome(task, exit_code, kubernetes_exit_code=None):
     """What the task's execute does when spark-submit exits with exit_code."""
     task.exit_code = exit_code

@@ -75,6 +75,20 @@ class AirflowDagIT {
   }
 
   @Test
+  void publishShell_aHostileVariableStaysOneArgument_noCommandRuns() throws Exception {
+    JsonNode shell = dag().get("publish_shell");
+    assertThat(shell.get("code").asInt()).as(shell.toString()).isZero();
+    assertThat(shell.get("append_env").asBoolean()).as("the worker's environment (PATH, JAVA_HOME) is kept").isTrue();
+    List<String> argv = new ArrayList<>();
+    shell.get("argv").forEach(a -> argv.add(a.asText()));
+    String hostile = shell.get("hostile").asText();
+    assertThat(argv).containsSubsequence("publish", "--run", hostile, "--registry");
+    assertThat(argv.get(argv.indexOf("--run") + 1)).isEqualTo(hostile);
+    assertThat(argv).contains("target/sparktrain.jar", "--min-accuracy", "0.5").contains("local[1]");
+    assertThat(shell.get("marker_created").asBoolean()).as("no command in the Variable ran").isFalse();
+  }
+
+  @Test
   void dag_trainFailure_exitCodes2To4And8FailWithoutRetry() throws Exception {
     JsonNode dag = dag();
     assertThat(outcomes(dag.get("train_failures"))).as("spark-submit's exit code -> what the task does")
