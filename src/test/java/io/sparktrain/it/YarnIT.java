@@ -8,7 +8,6 @@ import io.sparktrain.testing.Hdfs;
 import io.sparktrain.testing.SparkHome;
 import io.sparktrain.testing.Yarn;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
