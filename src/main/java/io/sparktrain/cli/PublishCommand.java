@@ -1,6 +1,8 @@
 package io.sparktrain.cli;
 
+import com.typesafe.config.Config;
 import io.sparktrain.config.Check;
+import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.publish.Registry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,14 +38,29 @@ public final class PublishCommand implements Callable<Integer> {
       description = "How far below the champion's test accuracy a new model may be (default 0).")
   double maxDrop;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a registry.* setting of conf/reference.conf (e.g. registry.lockWait=2m).")
+  java.util.List<String> overrides = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     Check.range("--min-accuracy", minAccuracy, 0, false, 1);
     Check.range("--max-drop", maxDrop, 0, false, 1);
     Check.that(name.matches("[A-Za-z0-9._-]+"), "--name", "use letters, digits, '.', '_' or '-', found '" + name + "'");
-    Registry.Published p = new Registry(registry, name, new Configuration()).publish(run, new Configuration(),
-        minAccuracy, maxDrop);
+    for (String o : overrides) {
+      Check.that(o.startsWith("registry."), "--set", "publish takes only registry.* settings, found '" + o + "'");
+    }
+    Config settings = ConfigLoader.parseOverrides(overrides).withFallback(ConfigLoader.reference());
+    Configuration conf = new Configuration();
+    Registry.Published p = new Registry(registry, name, conf, settings, System.err).publish(run, conf, minAccuracy,
+        maxDrop);
     PrintWriter out = spec.commandLine().getOut();
+    if (p.alreadyPublished()) {
+      out.printf(Locale.ROOT, "%s is already published as %s (the same model.zip, SHA-256); nothing changed;"
+          + " the champion is %s%n", run, p.uri(), p.previous());
+      out.flush();
+      return ExitCode.OK.code();
+    }
     out.printf(Locale.ROOT, "published %s as %s (test accuracy %.4f; champion before: %s)%n", run, p.uri(),
         p.accuracy(), p.previous() == null ? "none" : String.format(Locale.ROOT, "%s %.4f", p.previous(), p.previousAccuracy()));
     out.flush();

@@ -1,12 +1,17 @@
 package io.sparktrain.publish;
 
+import com.typesafe.config.Config;
+import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.data.DataException;
+import io.sparktrain.data.StorageException;
 import io.sparktrain.report.schema.RunJson;
 import io.sparktrain.report.schema.SummaryFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -26,16 +31,46 @@ public final class Registry {
   public static final String SHA_FILE = "model.zip.sha256";
 
   /** What the gate decided, and where the model went when it passed. */
-  public record Published(String version, String uri, double accuracy, String previous, Double previousAccuracy) {}
+  public record Published(String version, String uri, double accuracy, String previous, Double previousAccuracy,
+      boolean alreadyPublished) {}
+
+  static final String POINTER = "CHAMPION";
+  private static final String STAGING = ".staging-";
 
   private final FileSystem fs;
   private final Path model;
+  private final Duration lockWait;
+  private final Duration lockStale;
+  private final PrintStream warnings;
 
+  /** A registry for reading (the lock's settings are the defaults). */
   public Registry(String root, String name, Configuration conf) throws IOException {
+    this(root, name, conf, ConfigLoader.reference(), System.err);
+  }
+
+  /** A registry for publishing, with the lock's settings {@code registry.*} of {@code settings}. */
+  public Registry(String root, String name, Configuration conf, Config settings, PrintStream warnings)
+      throws IOException {
     Path rootPath = new Path(root);
     this.fs = rootPath.getFileSystem(conf);
     fs.setWriteChecksum(false);
     this.model = new Path(fs.makeQualified(rootPath), name);
+    this.lockWait = duration(settings, "registry.lockWait");
+    this.lockStale = duration(settings, "registry.lockStale");
+    this.warnings = warnings;
+  }
+
+  private static Duration duration(Config settings, String key) {
+    try {
+      Duration d = settings.getDuration(key);
+      if (d.isNegative() || d.isZero()) {
+        throw new io.sparktrain.config.ConfigException(key, "expected a positive duration, found " + d);
+      }
+      return d;
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new io.sparktrain.config.ConfigException(key, "expected a duration such as 10 minutes or 90s: "
+          + e.getMessage(), e);
+    }
   }
 
   /**
@@ -61,52 +96,97 @@ public final class Registry {
     return accuracy;
   }
 
-  /** Applies the gate, then publishes; throws {@link GateRefusedException} when the gate refuses. */
+  /**
+   * Applies the gate, then publishes; throws {@link GateRefusedException} when the gate refuses. The run's
+   * files are copied to a staging folder first; then, holding the model's {@link RegistryLock}, the gate
+   * is applied against the champion of that moment, the next version number is taken, the staging folder
+   * renamed to it and the pointer moved ({@link RunDirectory#write}: one atomic step on each file system,
+   * so CHAMPION is never absent). A model already published (the same SHA-256) is not published again:
+   * its version is returned with {@code alreadyPublished}.
+   */
   public Published publish(String runUri, Configuration conf, double minAccuracy, double maxDrop) throws IOException {
     double accuracy = accuracy(runUri, conf);
-    String champion = champion();
-    Double championAccuracy = champion == null ? null : accuracy(new Path(model, champion).toString(), conf);
     if (accuracy < minAccuracy) {
       throw new GateRefusedException(String.format(Locale.ROOT,
           "quality gate refused %s: test accuracy %.4f is below the required %.4f (--min-accuracy)",
           runUri, accuracy, minAccuracy));
     }
-    if (championAccuracy != null && accuracy < championAccuracy - maxDrop) {
-      throw new GateRefusedException(String.format(Locale.ROOT,
-          "quality gate refused %s: test accuracy %.4f is below the champion %s's %.4f by more than %.4f (--max-drop)",
-          runUri, accuracy, champion, championAccuracy, maxDrop));
-    }
-    String version = "v" + (lastVersion() + 1);
-    Path tmp = new Path(model, "." + version + ".tmp-" + UUID.randomUUID());
-    fs.mkdirs(tmp);
     Path run = new Path(runUri);
+    Path staging = new Path(model, STAGING + UUID.randomUUID());
+    try {
+      String sha = stage(run, staging, conf);
+      try (RegistryLock lock = RegistryLock.acquire(fs, model, lockWait, lockStale, warnings)) {
+        String champion = champion();
+        Double championAccuracy = champion == null ? null : accuracy(new Path(model, champion).toString(), conf);
+        String existing = versionWith(sha);
+        if (existing != null) {
+          return new Published(existing, new Path(model, existing).toString(), accuracy, champion, championAccuracy, true);
+        }
+        if (championAccuracy != null && accuracy < championAccuracy - maxDrop) {
+          throw new GateRefusedException(String.format(Locale.ROOT,
+              "quality gate refused %s: test accuracy %.4f is below the champion %s's %.4f by more than %.4f (--max-drop)",
+              runUri, accuracy, champion, championAccuracy, maxDrop));
+        }
+        removeAbandoned();
+        String version = "v" + (lastVersion() + 1);
+        Path target = new Path(model, version);
+        if (fs.exists(target)) {
+          throw new StorageException(target + ": exists although this publisher holds the lock and took " + version
+              + " as the next version; was it written by hand? Nothing was published", null);
+        }
+        lock.check();
+        if (!fs.rename(staging, target)) {
+          throw new StorageException("cannot rename " + staging + " to " + target, null);
+        }
+        lock.check();
+        RunDirectory.at(model.toString(), fs.getConf()).write(POINTER, version + "\n");
+        return new Published(version, target.toString(), accuracy, champion, championAccuracy, false);
+      }
+    } finally {
+      if (fs.exists(staging)) {
+        fs.delete(staging, true);
+      }
+    }
+  }
+
+  /** Copies the run's files to {@code staging} and returns model.zip's SHA-256, checked there. */
+  private String stage(Path run, Path staging, Configuration conf) throws IOException {
+    String recorded = recordedSha(run.toString(), conf);
+    fs.mkdirs(staging);
     FileSystem runFs = run.getFileSystem(conf);
     for (String name : FILES) {
       Path src = new Path(run, name);
       if (runFs.exists(src)) {
-        try (InputStream in = runFs.open(src); OutputStream out = fs.create(new Path(tmp, name), false)) {
+        try (InputStream in = runFs.open(src); OutputStream out = fs.create(new Path(staging, name), false)) {
           in.transferTo(out);
         }
       }
     }
-    String sha = checkedCopy(tmp, recordedSha(runUri, conf), run);
-    try (OutputStream out = fs.create(new Path(tmp, SHA_FILE), false)) {
+    String sha = checkedCopy(staging, recorded, run);
+    try (OutputStream out = fs.create(new Path(staging, SHA_FILE), false)) {
       out.write((sha + "  model.zip\n").getBytes(StandardCharsets.UTF_8));
     }
-    Path target = new Path(model, version);
-    if (!fs.rename(tmp, target)) {
-      fs.delete(tmp, true);
-      throw new IOException("cannot rename " + tmp + " to " + target + " (published concurrently?)");
+    return sha;
+  }
+
+  /** The version whose model.zip has this SHA-256, or null. */
+  private String versionWith(String sha) throws IOException {
+    for (String version : versions()) {
+      if (sha.equalsIgnoreCase(recordedSha(new Path(model, version).toString()))) {
+        return version;
+      }
     }
-    Path pointerTmp = new Path(model, ".CHAMPION.tmp-" + UUID.randomUUID());
-    try (OutputStream out = fs.create(pointerTmp, false)) {
-      out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
+    return null;
+  }
+
+  /** Staging folders of publishers that died before renaming them (older than registry.lockStale). */
+  private void removeAbandoned() throws IOException {
+    long now = System.currentTimeMillis();
+    for (FileStatus s : fs.listStatus(model)) {
+      if (s.getPath().getName().startsWith(STAGING) && now - s.getModificationTime() > lockStale.toMillis()) {
+        fs.delete(s.getPath(), true);
+      }
     }
-    fs.delete(new Path(model, "CHAMPION"), false);
-    if (!fs.rename(pointerTmp, new Path(model, "CHAMPION"))) {
-      throw new IOException("cannot move the champion pointer to " + version);
-    }
-    return new Published(version, target.toString(), accuracy, champion, championAccuracy);
   }
 
   /**
@@ -181,26 +261,42 @@ public final class Registry {
 
   /** The champion's version folder name, or null when nothing is published yet. */
   public String champion() throws IOException {
-    Path pointer = new Path(model, "CHAMPION");
+    Path pointer = new Path(model, POINTER);
     if (!fs.exists(pointer)) {
       return null;
     }
-    try (InputStream in = fs.open(pointer)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = fs.open(pointer)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        // S3A opens an object by its ETag: a pointer replaced between the lookup and the read is read again.
+        if (attempt == 5 || !e.getClass().getSimpleName().equals("RemoteFileChangedException")) {
+          throw e;
+        }
+      }
     }
   }
 
   private int lastVersion() throws IOException {
-    if (!fs.exists(model)) {
-      return 0;
-    }
     int last = 0;
+    for (String v : versions()) {
+      last = Math.max(last, Integer.parseInt(v.substring(1)));
+    }
+    return last;
+  }
+
+  /** The published versions' folder names ("v1", "v2", ...), in no particular order. */
+  public List<String> versions() throws IOException {
+    if (!fs.exists(model)) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
     for (FileStatus s : fs.listStatus(model)) {
       String n = s.getPath().getName();
       if (s.isDirectory() && n.matches("v[0-9]+")) {
-        last = Math.max(last, Integer.parseInt(n.substring(1)));
+        out.add(n);
       }
     }
-    return last;
+    return out;
   }
 }

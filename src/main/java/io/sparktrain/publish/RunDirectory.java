@@ -143,7 +143,7 @@ public final class RunDirectory {
     }
   }
 
-  private static RunDirectory at(String uri, Configuration conf) throws IOException {
+  static RunDirectory at(String uri, Configuration conf) throws IOException {
     Path path = new Path(uri);
     FileSystem fs = path.getFileSystem(conf);
     // No .crc side files next to the run's files (Hadoop's local file system writes them by default).

@@ -3,7 +3,9 @@ package io.sparktrain.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.ConfigFactory;
 import io.sparktrain.data.DataException;
+import io.sparktrain.data.StorageException;
 import io.sparktrain.report.Json;
 import io.sparktrain.report.schema.SummaryFile;
 import io.sparktrain.testing.Summaries;
@@ -41,7 +43,10 @@ class RegistryTest {
     assertThat(v1.resolve("summary.json")).isRegularFile();
     assertThat(Files.readString(dir.resolve("registry/fmnist/CHAMPION")).trim()).isEqualTo("v1");
     try (var names = Files.list(dir.resolve("registry/fmnist"))) {
-      assertThat(names.map(n -> n.getFileName().toString())).containsExactlyInAnyOrder("v1", "CHAMPION");
+      assertThat(names.map(n -> n.getFileName().toString())).containsExactlyInAnyOrder("v1", "CHAMPION", ".lock");
+    }
+    try (var entries = Files.list(dir.resolve("registry/fmnist/.lock"))) {
+      assertThat(entries).as("the lock is released").isEmpty();
     }
   }
 
@@ -74,6 +79,61 @@ class RegistryTest {
             + " than 0.0100 (--max-drop)");
     assertThat(registry().champion()).isEqualTo("v1");
     assertThat(dir.resolve("registry/fmnist/v2")).doesNotExist();
+  }
+
+  @Test
+  void publish_sameRunTwice_returnsTheFirstVersionAndChangesNothing() throws IOException {
+    String a = run("a", 0.86);
+    registry().publish(a, conf, 0, 0);
+    registry().publish(run("b", 0.87), conf, 0, 0);
+    Registry.Published again = registry().publish(a, conf, 0, 0);
+    assertThat(again.alreadyPublished()).isTrue();
+    assertThat(again.version()).isEqualTo("v1");
+    assertThat(registry().champion()).isEqualTo("v2");
+    assertThat(registry().versions()).containsExactlyInAnyOrder("v1", "v2");
+  }
+
+  @Test
+  void publish_lockHeldByAnother_waitsThenFailsNamingTheHolder() throws IOException {
+    Path lock = Files.createDirectories(dir.resolve("registry/fmnist/.lock"));
+    Files.writeString(lock.resolve("other"), "process 4242 on elsewhere");
+    String a = run("a", 0.86);
+    Registry registry = new Registry(dir.resolve("registry").toString(), "fmnist", conf,
+        ConfigFactory.parseString("registry.lockWait = 1s, registry.lockStale = 1h"), System.err);
+    assertThatThrownBy(() -> registry.publish(a, conf, 0, 0))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("another publisher holds the registry's lock (process 4242 on elsewhere, since ")
+        .hasMessageContaining("waited 1 s (registry.lockWait)");
+    try (var names = Files.list(dir.resolve("registry/fmnist"))) {
+      assertThat(names.map(n -> n.getFileName().toString())).as("no version, no staging left")
+          .containsExactly(".lock");
+    }
+    try (var entries = Files.list(lock)) {
+      assertThat(entries.map(n -> n.getFileName().toString())).containsExactly("other");
+    }
+  }
+
+  @Test
+  void publish_staleLock_removedWithAWarning() throws IOException {
+    Path lock = Files.createDirectories(dir.resolve("registry/fmnist/.lock"));
+    Path stale = Files.writeString(lock.resolve("dead"), "process 4242 on elsewhere");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+    java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+    Registry registry = new Registry(dir.resolve("registry").toString(), "fmnist", conf,
+        ConfigFactory.parseString("registry.lockWait = 1s, registry.lockStale = 1h"),
+        new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(registry.publish(run("a", 0.86), conf, 0, 0).version()).isEqualTo("v1");
+    assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("removed a stale publishing lock (process 4242 on elsewhere, ").contains("older than 3600 s");
+    assertThat(lock.resolve("dead")).doesNotExist();
+  }
+
+  @Test
+  void registry_badLockSetting_namesTheKey() {
+    assertThatThrownBy(() -> new Registry(dir.resolve("registry").toString(), "fmnist", conf,
+        ConfigFactory.parseString("registry.lockWait = soon, registry.lockStale = 1h"), System.err))
+        .isInstanceOf(io.sparktrain.config.ConfigException.class)
+        .hasMessageContaining("registry.lockWait");
   }
 
   @Test
