@@ -64,10 +64,10 @@ public enum ExitCode {
   public static String message(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (ownCode(t) != null && !(t instanceof CommandLine.ParameterException)) {
-        return t.getMessage();
+        return io.sparktrain.config.Redaction.text(t.getMessage());
       }
     }
-    return failure.getClass().getName() + ": " + failure.getMessage();
+    return io.sparktrain.config.Redaction.text(failure.getClass().getName() + ": " + failure.getMessage());
   }
 
   /** The code of one of the project's own failures, or null for anything else. */

@@ -1,5 +1,6 @@
 package io.sparktrain.cli;
 
+import io.sparktrain.config.Redaction;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -38,7 +39,7 @@ public final class Main {
       PrintWriter err = commandLine.getErr();
       // One line that names the thing at fault; a stack trace only for the unexpected, or with --verbose.
       if (verbose || code == ExitCode.FAILURE) {
-        failure.printStackTrace(err);
+        err.print(stackTrace(failure));
       }
       err.println(errorLine(outcome.message(), code));
       err.flush();
@@ -47,18 +48,41 @@ public final class Main {
     cli.setParameterExceptionHandler((failure, args2) -> {
       PrintWriter err = failure.getCommandLine().getErr();
       failure.getCommandLine().usage(err);
-      err.println(errorLine(failure.getMessage(), ExitCode.BAD_CONFIG));
+      err.println(errorLine(Redaction.text(failure.getMessage()), ExitCode.BAD_CONFIG));
       err.flush();
       return ExitCode.BAD_CONFIG.code();
     });
     try {
       return cli.execute(args);
+    } catch (OutOfMemoryError failure) {
+      // Picocli passes Errors on. One line naming the setting to raise; the heap is freed by now.
+      System.err.println(errorLine(outOfMemory(failure, Runtime.getRuntime().maxMemory()), ExitCode.FAILURE));
+      return ExitCode.FAILURE.code();
     } catch (LinkageError | RuntimeException failure) {
       // Errors such as a missing class escape picocli's handler; they still get exit code 1 and a trace.
-      failure.printStackTrace();
-      System.err.println(errorLine(failure.toString(), ExitCode.FAILURE));
+      System.err.print(stackTrace(failure));
+      System.err.println(errorLine(Redaction.text(failure.toString()), ExitCode.FAILURE));
       return ExitCode.FAILURE.code();
     }
+  }
+
+  /** The one line for the driver running out of memory: what ran out and the setting that gives more. */
+  static String outOfMemory(OutOfMemoryError failure, long maxHeap) {
+    String what = String.valueOf(failure.getMessage());
+    if (what.contains("Direct buffer") || what.contains("Physical memory") || what.contains("off-heap")
+        || what.contains("maxbytes")) {
+      return "the driver ran out of off-heap memory (" + what + "): raise SPARKTRAIN_OFFHEAP for bin/sparktrain, or"
+          + " org.bytedeco.javacpp.maxbytes in spark.driver.extraJavaOptions and spark.driver.memoryOverhead";
+    }
+    return "the driver ran out of memory (" + what + ", heap " + (maxHeap >> 20) + " MiB): raise spark.driver.memory"
+        + " (SPARKTRAIN_DRIVER_MEMORY for bin/sparktrain)";
+  }
+
+  /** A failure's stack trace with secrets in its messages masked. */
+  static String stackTrace(Throwable failure) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    return Redaction.text(trace.toString());
   }
 
   static String errorLine(String message, ExitCode code) {

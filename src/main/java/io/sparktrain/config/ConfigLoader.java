@@ -316,12 +316,26 @@ public final class ConfigLoader {
     return new SparkSettings(r.string("master"), new LinkedHashMap<>(r.at("conf").flatStrings()));
   }
 
-  /** The resolved config as HOCON text, with values of keys that look secret replaced. */
+  /**
+   * The resolved config as HOCON text, with values of keys that look secret replaced and secrets inside
+   * other values (Java options, URIs) masked ({@link Redaction}).
+   */
   public static String renderRedacted(Config resolved) {
     Config out = resolved;
     for (Map.Entry<String, ConfigValue> entry : resolved.entrySet()) {
       if (Redaction.isSecretKey(entry.getKey())) {
         out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(Redaction.MASK));
+      } else if (entry.getValue().valueType() == com.typesafe.config.ConfigValueType.STRING) {
+        String text = (String) entry.getValue().unwrapped();
+        String shown = Redaction.text(text);
+        if (!shown.equals(text)) {
+          out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(shown));
+        }
+      } else if (entry.getValue().valueType() == com.typesafe.config.ConfigValueType.LIST) {
+        String text = entry.getValue().render(ConfigRenderOptions.concise());
+        if (!Redaction.text(text).equals(text)) {
+          out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(Redaction.MASK));
+        }
       }
     }
     return out.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));

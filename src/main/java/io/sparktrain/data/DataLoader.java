@@ -64,6 +64,11 @@ public final class DataLoader {
    */
   public static Splits load(SparkSession spark, DataConfig config, long seed, String quarantine, Fixed fixed) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    for (String uri : java.util.Arrays.asList(config.train(), config.trainLabels(), config.test(), config.testLabels())) {
+      if (uri != null && !uri.isBlank()) {
+        HadoopFiles.checkLocation(uri, sc.hadoopConfiguration());
+      }
+    }
     int partitions = fixed.partitions() > 0 ? fixed.partitions()
         : config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
     List<Rejected> rejected = new ArrayList<>();

@@ -29,8 +29,30 @@ public final class HadoopFiles {
       int b2 = in.read();
       in.reset();
       return b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    } catch (IllegalArgumentException e) {
+      throw new DataException(uri + ": not a location a Hadoop file system takes (" + e.getMessage() + ")", e);
     } catch (IOException e) {
       throw new DataException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails with a {@link DataException} naming {@code uri} when its file system cannot take it: a malformed
+   * URI, a relative path with a colon, credentials in a {@code file:} URI, a scheme no file system serves.
+   */
+  public static void checkLocation(String uri, Configuration conf) {
+    try {
+      Path path = new Path(uri);
+      path.getFileSystem(conf).makeQualified(path);
+      if (path.getName().contains(":")) {
+        throw new DataException(uri + ": Hadoop's file systems cannot read a file or folder whose name holds a colon"
+            + " (they take the part before it for a URI scheme); rename it");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new DataException(uri + ": not a location a Hadoop file system takes (" + e.getMessage()
+          + "); a colon in a relative path needs the file: scheme or an absolute path", e);
+    } catch (IOException e) {
+      throw new DataException(uri + ": no file system for it (" + e.getMessage() + ")", e);
     }
   }
 

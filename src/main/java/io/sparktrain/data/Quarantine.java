@@ -69,7 +69,8 @@ final class Quarantine {
   private <T extends Screened> String write(JavaRDD<T> rejected, String name) {
     Path target = new Path(folder, name);
     Path temp = new Path(folder, "." + name + ".tmp-" + UUID.randomUUID());
-    rejected.map(p -> "{\"reason\":" + quote(p.reason()) + ",\"location\":" + quote(p.location()) + "}")
+    rejected.map(p -> "{\"reason\":" + quote(p.reason()) + ",\"location\":"
+        + quote(io.sparktrain.config.Redaction.text(p.location())) + "}")
         .coalesce(1).saveAsTextFile(temp.toString());
     try {
       FileSystem fs = target.getFileSystem(hadoop);

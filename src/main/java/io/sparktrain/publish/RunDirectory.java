@@ -144,7 +144,13 @@ public final class RunDirectory {
   }
 
   static RunDirectory at(String uri, Configuration conf) throws IOException {
-    Path path = new Path(uri);
+    Path path;
+    try {
+      path = new Path(uri);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not a location a Hadoop file system takes (" + e.getMessage()
+          + "); a colon in a relative path needs the file: scheme or an absolute path", e);
+    }
     FileSystem fs = path.getFileSystem(conf);
     // No .crc side files next to the run's files (Hadoop's local file system writes them by default).
     fs.setWriteChecksum(false);

@@ -1,11 +1,14 @@
 package io.sparktrain.report;
 
-/** HTML escaping: every text taken from data or config goes through here before it reaches report.html. */
+/**
+ * HTML escaping: every text taken from data or config goes through here before it reaches report.html,
+ * with secrets in it masked first ({@link io.sparktrain.config.Redaction#text}).
+ */
 public final class Html {
   private Html() {}
 
   public static String esc(Object value) {
-    String s = String.valueOf(value);
+    String s = io.sparktrain.config.Redaction.text(String.valueOf(value));
     StringBuilder out = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -11,8 +11,23 @@ import java.io.UncheckedIOException;
  * non-finite numbers become null so every file is valid JSON.
  */
 public final class Json {
-  private static final ObjectMapper MAPPER = RunJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = RunJson.mapper();
+  private static final ObjectMapper MAPPER = RunJson.mapper().registerModule(redacting())
+      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = RunJson.mapper().registerModule(redacting());
+
+  /** Every string written goes through {@link io.sparktrain.config.Redaction#text}: no secret reaches a file. */
+  private static com.fasterxml.jackson.databind.Module redacting() {
+    return new com.fasterxml.jackson.databind.module.SimpleModule("redaction").addSerializer(String.class,
+        new com.fasterxml.jackson.databind.ser.std.StdScalarSerializer<String>(String.class) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public void serialize(String value, com.fasterxml.jackson.core.JsonGenerator out,
+              com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+            out.writeString(io.sparktrain.config.Redaction.text(value));
+          }
+        });
+  }
 
   private Json() {}
 

@@ -39,6 +39,7 @@ public final class SparkSessions {
       System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
     }
     useSecretFromEnvironment(conf);
+    redactSecrets(conf);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     MemoryKills.watch(session.sparkContext(), System.err);
     // A session that already existed (an earlier run in this JVM) keeps its Hadoop configuration; the
@@ -50,6 +51,18 @@ public final class SparkSessions {
       }
     });
     return session;
+  }
+
+  /**
+   * Spark masks a setting in its UI, event log and logs when its key or value matches
+   * {@code spark.redaction.regex}; Spark's default misses Azure account keys, SAS tokens, GCS private keys,
+   * encryption keys and credentials in URIs. The project's rule set is added to whatever is set.
+   */
+  static void redactSecrets(SparkConf conf) {
+    String ours = io.sparktrain.config.Redaction.sparkRegex();
+    String theirs = conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key");
+    conf.set("spark.redaction.regex", theirs.contains(ours) ? theirs : "(?:" + theirs + ")|(?:" + ours + ")");
+    conf.setIfMissing("spark.redaction.string.regex", "[A-Za-z][A-Za-z0-9+.\\-]*://[^/@\\s:]+:[^/@\\s]*@");
   }
 
   /**

@@ -134,4 +134,21 @@ class ExitCodeTest {
     assertThat(r[2].strip()).isEqualTo("error: train.epochs: must be between 1 and 100000, found -1"
         + " (exit code 2: bad config or arguments)");
   }
+
+  @Test
+  void outOfMemory_namesTheSettingToRaise() {
+    assertThat(Main.outOfMemory(new OutOfMemoryError("Java heap space"), 4L << 30)).isEqualTo("the driver ran out of"
+        + " memory (Java heap space, heap 4096 MiB): raise spark.driver.memory (SPARKTRAIN_DRIVER_MEMORY for"
+        + " bin/sparktrain)");
+    assertThat(Main.outOfMemory(new OutOfMemoryError("Physical memory usage is too high"), 1L << 30))
+        .startsWith("the driver ran out of off-heap memory").contains("SPARKTRAIN_OFFHEAP");
+  }
+
+  @Test
+  void message_masksSecretsInFailures() {
+    assertThat(ExitCode.message(new IllegalArgumentException("Wrong FS: s3a://AKIA:secretpw@bucket/x")))
+        .isEqualTo("java.lang.IllegalArgumentException: Wrong FS: s3a://******@bucket/x");
+    assertThat(ExitCode.message(new io.sparktrain.data.DataException("s3a://AKIA:secretpw@bucket/x: no such file")))
+        .isEqualTo("s3a://******@bucket/x: no such file");
+  }
 }

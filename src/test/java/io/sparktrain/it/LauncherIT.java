@@ -55,6 +55,33 @@ class LauncherIT {
     assertThat(run.resolve("model.zip")).isRegularFile();
   }
 
+  /**
+   * Names with characters that are legal in file names but special in URIs: a source and a run directory
+   * with spaces, '#' and '%' (and ':' in the run directory's folder) work; a source whose file name holds
+   * ':', which no Hadoop file system can open, fails with exit 3 naming it.
+   */
+  @Test
+  void pathsWithSpacesHashPercentAndColon_workOrFailNamingThePath() throws Exception {
+    Path folder = java.nio.file.Files.createDirectories(dir.resolve("a b#c%25d:e"));
+    Path source = java.nio.file.Files.copy(Path.of("sample-data/breast-cancer/breast_cancer.csv"),
+        folder.resolve("breast cancer #1 100%.csv"));
+    Path run = folder.resolve("run #2 %20:x");
+    Processes.Result ok = launch("train", "--config", "conf/breast-cancer-csv.conf", "--set", "train.epochs=2",
+        "--set", "spark.conf.spark.ui.enabled=false", "--set", "data.train=" + source, "--output", run.toString());
+    assertThat(ok.code()).as(ok.out()).isZero();
+    assertThat(run.resolve("summary.json")).isRegularFile();
+    assertThat(run.resolve("model.zip")).isRegularFile();
+    Path colon = java.nio.file.Files.copy(source, folder.resolve("cancer:1.csv"));
+    Processes.Result bad = launch("train", "--config", "conf/breast-cancer-csv.conf", "--set", "data.train=" + colon,
+        "--output", dir.resolve("colon-run").toString());
+    assertThat(bad.code()).as(bad.out()).isEqualTo(3);
+    assertThat(bad.out()).contains("error: " + colon + ": Hadoop's file systems cannot read a file or folder whose"
+        + " name holds a colon");
+    Processes.Result relative = launch("train", "--config", "conf/breast-cancer-csv.conf", "--output", "a:b");
+    assertThat(relative.code()).as(relative.out()).isEqualTo(2);
+    assertThat(relative.out()).contains("error: --output: ").contains("a:b");
+  }
+
   @Test
   void uiUrl_routesWorkerStatisticsToTheUiServer() throws Exception {
     java.util.List<String> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
