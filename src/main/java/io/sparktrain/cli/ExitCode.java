@@ -57,6 +57,12 @@ public enum ExitCode {
       return new Outcome(CONTAINER_MEMORY, memoryKill.get() + "; the job then failed: "
           + message(failure).lines().findFirst().orElse(""));
     }
+    if (code == FAILURE) {
+      DataException csv = io.sparktrain.data.CsvSource.limitBroken(failure);
+      if (csv != null) {
+        return new Outcome(BAD_DATA, io.sparktrain.config.Redaction.text(csv.getMessage()));
+      }
+    }
     return new Outcome(code, message(failure));
   }
 

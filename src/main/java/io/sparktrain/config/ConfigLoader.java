@@ -179,7 +179,7 @@ public final class ConfigLoader {
         new ParquetOptions(r.at("parquet").string("label"), r.at("parquet").stringList("features"),
             r.at("parquet").intList("imageShape")),
         new ImageOptions(r.at("images").intValue("height"), r.at("images").intValue("width"),
-            r.at("images").bool("grayscale")), r.longValue("seed"));
+            r.at("images").bool("grayscale")), r.longValue("seed"), DataLimits.read(r.at("limits")));
   }
 
   private static final Set<String> LAYER_KEYS = new TreeSet<>(List.of("type", "units", "filters", "kernel", "stride",

@@ -12,6 +12,7 @@ import java.util.List;
  * @param testLabels idx only: the labels file for {@code test}
  * @param seed the seed of the splits ({@code data.seed}: the job's seed unless set, so that a search's
  *     trials, each with its own seed, share one split)
+ * @param limits what a file may declare before memory is allocated for it ({@code data.limits})
  */
 public record DataConfig(
     String format,
@@ -31,7 +32,8 @@ public record DataConfig(
     CsvOptions csv,
     ParquetOptions parquet,
     ImageOptions images,
-    long seed) {
+    long seed,
+    DataLimits limits) {
 
   public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images");
   public static final List<String> NORMALIZATIONS = List.of("scale", "standardize", "none");
@@ -65,7 +67,8 @@ public record DataConfig(
   /** This config with the class names found in the data (image folders name their classes). */
   public DataConfig withClassNames(List<String> names) {
     return new DataConfig(format, train, trainLabels, test, testLabels, validationFraction, testFraction, numClasses,
-        names, normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images, seed);
+        names, normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images, seed,
+        limits);
   }
 
   public boolean hasTestSet() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.sparktrain.config.DataLimits;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,12 +36,16 @@ public final class CsvSource {
   public record CsvData(JavaRDD<Parsed> records, int featureCount, List<String> featureNames) {}
 
   public static CsvData read(SparkSession spark, String uri, CsvOptions options, int numClasses) {
-    List<String> columns = columns(uri, options, spark.sparkContext().hadoopConfiguration());
+    return read(spark, uri, options, numClasses, DataLimits.reference());
+  }
+
+  public static CsvData read(SparkSession spark, String uri, CsvOptions options, int numClasses, DataLimits limits) {
+    List<String> columns = columns(uri, options, spark.sparkContext().hadoopConfiguration(), limits);
     int labelIndex = labelIndex(uri, columns, options);
     List<String> names = new ArrayList<>(columns);
     names.remove(labelIndex);
     RowParser parser = new RowParser(columns.size(), labelIndex, numClasses, columns);
-    return new CsvData(frame(spark, uri, options, columns.size()).javaRDD().map(parser::parse), columns.size() - 1,
+    return new CsvData(frame(spark, uri, options, columns.size(), limits).javaRDD().map(parser::parse), columns.size() - 1,
         List.copyOf(names));
   }
 
@@ -49,6 +54,14 @@ public final class CsvSource {
    * {@link #CORRUPT} (a line with the wrong number of fields) and {@link #SOURCE} (its file).
    */
   static Dataset<Row> frame(SparkSession spark, String uri, CsvOptions options, int count) {
+    return frame(spark, uri, options, count, DataLimits.reference());
+  }
+
+  /**
+   * As {@link #frame(SparkSession, String, CsvOptions, int)}, with univocity's limits on cells per row and
+   * characters per cell; a file that breaks one fails the read, and {@link #limitBroken} names it.
+   */
+  static Dataset<Row> frame(SparkSession spark, String uri, CsvOptions options, int count, DataLimits limits) {
     List<StructField> fields = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       fields.add(DataTypes.createStructField("c" + i, DataTypes.StringType, true));
@@ -61,24 +74,34 @@ public final class CsvSource {
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("enforceSchema", true)
+        .option("maxColumns", Math.max(limits.maxColumns(), count + 1))
+        .option("maxCharsPerColumn", limits.maxCellChars())
         .csv(uri)
         .withColumn(SOURCE, functions.input_file_name());
   }
 
   /** Column names from the header of the first file (or c0..cN-1 without a header). */
   static List<String> columns(String uri, CsvOptions options, Configuration conf) {
+    return columns(uri, options, conf, DataLimits.reference());
+  }
+
+  static List<String> columns(String uri, CsvOptions options, Configuration conf, DataLimits limits) {
     String first = firstFile(uri, conf);
     try (BufferedReader in = new BufferedReader(
         new InputStreamReader(HadoopFiles.open(first, conf), StandardCharsets.UTF_8))) {
-      String line = in.readLine();
+      String line = firstLine(in, first, limits.maxHeaderChars());
       while (line != null && line.isBlank()) {
-        line = in.readLine();
+        line = firstLine(in, first, limits.maxHeaderChars());
       }
       if (line == null) {
         throw new DataException(first + ": empty file; expected " + (options.header() ? "a header line and " : "")
             + "at least one row of comma-separated values");
       }
       String[] cells = line.split(java.util.regex.Pattern.quote(String.valueOf(options.delimiter())), -1);
+      if (cells.length > limits.maxColumns()) {
+        throw new DataException(first + ": the first line has " + cells.length + " columns, more than"
+            + " data.limits.maxColumns = " + limits.maxColumns());
+      }
       if (cells.length < 2) {
         throw new DataException(first + ": the first line has " + cells.length + " field; expected at least a "
             + "feature and a label separated by '" + options.delimiter() + "' (data.csv.delimiter)");
@@ -87,13 +110,66 @@ public final class CsvSource {
       for (int i = 0; i < cells.length; i++) {
         names.add(options.header() ? cells[i].trim().replace("\"", "") : "c" + i);
       }
-      if (options.header() && in.readLine() == null) {
+      if (options.header() && in.read() == -1) {
         throw new DataException(first + ": has a header but no rows");
       }
       return names;
     } catch (IOException e) {
       throw new DataException(first + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /** The next line, refused (naming the file and the setting) once it is longer than {@code max} characters. */
+  private static String firstLine(BufferedReader in, String file, int max) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != -1; c = in.read()) {
+      if (c == '\n') {
+        return line.toString();
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+      if (line.length() > max) {
+        throw new DataException(file + ": the first line is longer than data.limits.maxHeaderChars = " + max
+            + " characters; is it a CSV file?");
+      }
+    }
+    return line.length() == 0 ? null : line.toString();
+  }
+
+  /**
+   * A CSV read that failed on univocity's limits, as a {@link DataException} naming the file (from Spark's
+   * "while reading file" message) and the setting to raise; null for any other failure.
+   */
+  public static DataException limitBroken(Throwable failure) {
+    return limitBroken(failure, null);
+  }
+
+  /** As {@link #limitBroken(Throwable)}, naming {@code source} (the file or folder read) when Spark does not. */
+  private static final String UNIVOCITY = "com.univocity.parsers.common.TextParsingException";
+
+  static DataException limitBroken(Throwable failure, String source) {
+    String file = null;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("while reading file (\\S+?)\\.?\\s")
+          .matcher(String.valueOf(t.getMessage()));
+      if (file == null && m.find()) {
+        file = m.group(1);
+      }
+      String text = String.valueOf(t.getMessage());
+      int at = text.indexOf(UNIVOCITY + ": ");
+      boolean univocity = t.getClass().getName().equals(UNIVOCITY);
+      if (univocity || at >= 0) {
+        // A task's failure reaches the driver as text when the executor is another JVM.
+        String m2 = univocity ? text : text.substring(at + UNIVOCITY.length() + 2);
+        String what = m2.contains("maxCharsPerColumn") || m2.contains("exceeds the maximum number of characters")
+            ? "a cell longer than data.limits.maxCellChars" : m2.contains("maxColumns") || m2.contains("columns")
+            ? "a row with more cells than data.limits.maxColumns" : "a row univocity cannot parse";
+        return new DataException((file != null ? file : source != null ? source : "a CSV file") + ": " + what + " ("
+            + m2.lines().findFirst().orElse("").trim() + "); raise the setting if the data is right", failure);
+      }
+    }
+    return null;
   }
 
   private static String firstFile(String uri, Configuration conf) {

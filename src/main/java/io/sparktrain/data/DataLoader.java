@@ -132,25 +132,29 @@ public final class DataLoader {
       throw new DataException(config.train() + ": the class folders " + classes + " differ from data.classNames "
           + config.classNames() + "; leave data.classNames empty for image folders (the folder names are used)");
     }
-    ImageFolderSource.ImageData images = ImageFolderSource.read(spark, config.train(), classes, config.images(), null);
+    ImageFolderSource.ImageData images = ImageFolderSource.read(spark, config.train(), classes, config.images(), null,
+        config.limits());
     Shape shape = images.shape();
     JavaRDD<Example> all = byIdentity(q.accepted(config.train(), "train", images.records()), partitions);
     JavaRDD<Example> test = null;
     if (config.hasTestSet()) {
-      ImageFolderSource.ImageData t = ImageFolderSource.read(spark, config.test(), classes, config.images(), shape);
+      ImageFolderSource.ImageData t = ImageFolderSource.read(spark, config.test(), classes, config.images(), shape,
+          config.limits());
       test = byIdentity(q.accepted(config.test(), "test", t.records()), partitions);
     }
     return new Read(all, test, shape, List.of(), classes);
   }
 
   private static Read parquet(SparkSession spark, DataConfig config, int partitions, Quarantine q) {
-    ParquetSource.ParquetData p = ParquetSource.read(spark, config.train(), config.parquet(), config.numClasses());
+    ParquetSource.ParquetData p = ParquetSource.read(spark, config.train(), config.parquet(), config.numClasses(),
+        config.limits());
     List<Integer> s = config.parquet().imageShape();
     Shape shape = s.isEmpty() ? Shape.features(p.featureCount()) : Shape.image(s.get(0), s.get(1), s.get(2));
     JavaRDD<Example> all = byIdentity(q.accepted(config.train(), "train", p.records()), partitions);
     JavaRDD<Example> test = null;
     if (config.hasTestSet()) {
-      ParquetSource.ParquetData t = ParquetSource.read(spark, config.test(), config.parquet(), config.numClasses());
+      ParquetSource.ParquetData t = ParquetSource.read(spark, config.test(), config.parquet(), config.numClasses(),
+          config.limits());
       sameWidth(config, t.featureCount(), p.featureCount());
       test = byIdentity(q.accepted(config.test(), "test", t.records()), partitions);
     }
@@ -158,11 +162,11 @@ public final class DataLoader {
   }
 
   private static Read csv(SparkSession spark, DataConfig config, int partitions, Quarantine q) {
-    CsvSource.CsvData csv = CsvSource.read(spark, config.train(), config.csv(), config.numClasses());
+    CsvSource.CsvData csv = CsvSource.read(spark, config.train(), config.csv(), config.numClasses(), config.limits());
     JavaRDD<Example> all = byIdentity(q.accepted(config.train(), "train", csv.records()), partitions);
     JavaRDD<Example> test = null;
     if (config.hasTestSet()) {
-      CsvSource.CsvData t = CsvSource.read(spark, config.test(), config.csv(), config.numClasses());
+      CsvSource.CsvData t = CsvSource.read(spark, config.test(), config.csv(), config.numClasses(), config.limits());
       sameWidth(config, t.featureCount(), csv.featureCount());
       test = byIdentity(q.accepted(config.test(), "test", t.records()), partitions);
     }

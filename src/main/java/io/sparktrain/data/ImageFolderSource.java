@@ -1,5 +1,6 @@
 package io.sparktrain.data;
 
+import io.sparktrain.config.DataLimits;
 import io.sparktrain.config.ImageOptions;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -17,8 +18,12 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Image folders in the ImageFolder layout, {@code root/<class-name>/<image>}: class names are the
@@ -67,22 +72,76 @@ public final class ImageFolderSource {
    *     first image)
    */
   public static ImageData read(SparkSession spark, String root, List<String> classNames, ImageOptions options,
-      io.sparktrain.data.Shape expected) {
+      io.sparktrain.data.Shape expected, DataLimits limits) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     io.sparktrain.data.Shape shape = expected != null ? expected : options.resize()
         ? io.sparktrain.data.Shape.image(options.height(), options.width(), options.channels())
-        : firstImageShape(root, classNames, options, conf);
-    Decoder decoder = new Decoder(new Path(root).toUri().getPath(), classNames, options, shape, false);
-    return new ImageData(files(spark, root).map(decoder::decode), classNames, shape);
+        : firstImageShape(root, classNames, options, conf, limits);
+    Decoder decoder = new Decoder(new Path(root).toUri().getPath(), classNames, options, shape, false, limits);
+    return new ImageData(files(spark, root, limits).map(decoder::decode), classNames, shape);
   }
 
-  private static JavaRDD<Row> files(SparkSession spark, String root) {
-    return spark.read().format("binaryFile")
+  /**
+   * The image files as rows (path, content), content null for a file above {@code maxImageFileBytes}:
+   * the binaryFile source applies the length filter before it reads a file, so such a file is never read.
+   */
+  private static JavaRDD<Row> files(SparkSession spark, String root, DataLimits limits) {
+    Dataset<Row> all = spark.read().format("binaryFile")
         .option("recursiveFileLookup", "true")
         .option("pathGlobFilter", GLOB)
-        .load(root)
-        .select("path", "content")
-        .javaRDD();
+        .load(root);
+    Column small = functions.col("length").leq(limits.maxImageFileBytes());
+    Dataset<Row> read = all.filter(small).select(functions.col("path"), functions.col("content"));
+    Dataset<Row> large = all.filter(functions.not(small))
+        .select(functions.col("path"), functions.lit(null).cast(DataTypes.BinaryType).as("content"));
+    return read.union(large).javaRDD();
+  }
+
+  /**
+   * An image's width and height from its header, without decoding it; null when no ImageIO reader takes
+   * it. The caller compares them with {@code data.limits.maxImagePixels} before decoding.
+   */
+  static int[] dimensions(javax.imageio.stream.ImageInputStream in) throws IOException {
+    java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+    if (!readers.hasNext()) {
+      return null;
+    }
+    javax.imageio.ImageReader reader = readers.next();
+    try {
+      reader.setInput(in, true, true);
+      return new int[] {reader.getWidth(0), reader.getHeight(0)};
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** The image in {@code bytes}; null when ImageIO cannot decode it; throws when it declares too many pixels. */
+  static BufferedImage decode(byte[] bytes, String uri, DataLimits limits) throws IOException {
+    try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      int[] wh = dimensions(in);
+      if (wh == null) {
+        return null;
+      }
+      checkPixels(wh, uri, limits);
+    }
+    return ImageIO.read(new ByteArrayInputStream(bytes));
+  }
+
+  private static void checkPixels(int[] wh, String uri, DataLimits limits) {
+    long pixels = (long) wh[0] * wh[1];
+    if (wh[0] <= 0 || wh[1] <= 0 || pixels > limits.maxImagePixels()) {
+      throw new TooLarge(uri + ": declares " + wh[0] + "x" + wh[1] + " pixels (" + pixels + "), more than"
+          + " data.limits.maxImagePixels = " + limits.maxImagePixels() + "; nothing was decoded");
+    }
+  }
+
+  /** An image whose header declares more pixels than the limit. */
+  static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
+      super(message);
+    }
   }
 
   /**
@@ -91,7 +150,7 @@ public final class ImageFolderSource {
    * each is its path.
    */
   static ScoringInput.Read scoring(SparkSession spark, String root, List<String> classNames, ImageOptions options,
-      io.sparktrain.data.Shape shape, Quarantine q) {
+      io.sparktrain.data.Shape shape, Quarantine q, DataLimits limits) {
     List<String> folders = classNames.stream().map(ImageFolderSource::folderName).toList();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path path = new Path(root);
@@ -106,8 +165,8 @@ public final class ImageFolderSource {
     } catch (IOException e) {
       throw new DataException(root + ": cannot list: " + e.getMessage(), e);
     }
-    Decoder decoder = new Decoder(path.toUri().getPath(), folders, options, shape, true);
-    JavaRDD<Keyed> keyed = files(spark, root).map(r -> new Keyed(new Object[] {r.getString(0)}, decoder.decode(r)));
+    Decoder decoder = new Decoder(path.toUri().getPath(), folders, options, shape, true, limits);
+    JavaRDD<Keyed> keyed = files(spark, root, limits).map(r -> new Keyed(new Object[] {r.getString(0)}, decoder.decode(r)));
     return new ScoringInput.Read(q.kept(root, "input", keyed),
         List.of(org.apache.spark.sql.types.DataTypes.createStructField("path",
             org.apache.spark.sql.types.DataTypes.StringType, false)), labelled);
@@ -122,7 +181,7 @@ public final class ImageFolderSource {
   }
 
   private static io.sparktrain.data.Shape firstImageShape(String root, List<String> classes, ImageOptions options,
-      Configuration conf) {
+      Configuration conf, DataLimits limits) {
     for (String c : classes) {
       Path dir = new Path(root, c);
       try {
@@ -133,10 +192,19 @@ public final class ImageFolderSource {
           if (!f.isFile()) {
             continue;
           }
-          try (InputStream in = fs.open(f.getPath())) {
-            BufferedImage img = ImageIO.read(in);
-            if (img != null) {
-              return io.sparktrain.data.Shape.image(img.getHeight(), img.getWidth(), options.channels());
+          if (f.getLen() > limits.maxImageFileBytes()) {
+            continue;
+          }
+          try (InputStream in = fs.open(f.getPath());
+              javax.imageio.stream.ImageInputStream image = ImageIO.createImageInputStream(in)) {
+            int[] wh = image == null ? null : dimensions(image);
+            if (wh != null) {
+              try {
+                checkPixels(wh, f.getPath().toString(), limits);
+              } catch (TooLarge e) {
+                throw new DataException(e.getMessage() + " (the first image of " + root + " gives every image's size)");
+              }
+              return io.sparktrain.data.Shape.image(wh[1], wh[0], options.channels());
             }
           }
         }
@@ -153,7 +221,7 @@ public final class ImageFolderSource {
    * @param labelOptional an image outside the class folders has no label (scoring), rather than being rejected
    */
   record Decoder(String rootPath, List<String> classNames, ImageOptions options, io.sparktrain.data.Shape shape,
-      boolean labelOptional) implements Serializable {
+      boolean labelOptional, DataLimits limits) implements Serializable {
 
     Parsed decode(Row row) {
       String uri = row.getString(0);
@@ -168,9 +236,15 @@ public final class ImageFolderSource {
         return Parsed.rejected("label not in the class list", uri + ": folder '" + folder + "' is not one of the "
             + "classes " + classNames);
       }
+      if (row.isNullAt(1)) {
+        return Parsed.rejected("image file too large", uri + ": larger than data.limits.maxImageFileBytes = "
+            + limits.maxImageFileBytes() + " bytes; not read");
+      }
       BufferedImage img;
       try {
-        img = ImageIO.read(new ByteArrayInputStream((byte[]) row.get(1)));
+        img = ImageFolderSource.decode((byte[]) row.get(1), uri, limits);
+      } catch (TooLarge e) {
+        return Parsed.rejected("image too large", e.getMessage());
       } catch (IOException | RuntimeException e) {
         return Parsed.rejected("undecodable image", uri + ": " + e.getMessage());
       }

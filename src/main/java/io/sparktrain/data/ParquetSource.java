@@ -32,6 +32,11 @@ public final class ParquetSource {
   public record ParquetData(JavaRDD<Parsed> records, int featureCount, List<String> featureNames, boolean array) {}
 
   public static ParquetData read(SparkSession spark, String uri, ParquetOptions options, int numClasses) {
+    return read(spark, uri, options, numClasses, io.sparktrain.config.DataLimits.reference());
+  }
+
+  public static ParquetData read(SparkSession spark, String uri, ParquetOptions options, int numClasses,
+      io.sparktrain.config.DataLimits limits) {
     Dataset<Row> frame = open(spark, uri);
     List<String> columns = Arrays.asList(frame.columns());
     if (!columns.contains(options.label())) {
@@ -43,7 +48,7 @@ public final class ParquetSource {
     boolean array = features.size() == 1 && frame.schema().apply(features.get(0)).dataType() instanceof ArrayType;
     int width;
     if (array) {
-      width = options.imageShape().isEmpty() ? firstArrayLength(uri, frame, features.get(0))
+      width = options.imageShape().isEmpty() ? firstArrayLength(uri, frame, features.get(0), limits)
           : options.imageShape().get(0) * options.imageShape().get(1) * options.imageShape().get(2);
     } else {
       width = features.size();
@@ -79,7 +84,7 @@ public final class ParquetSource {
           + "columns " + String.join(", ", columns) + (ids.isEmpty() ? "" : " (--id " + String.join(", ", ids) + ")"));
     }
     if (array) {
-      int found = firstArrayLength(uri, frame, features.get(0));
+      int found = firstArrayLength(uri, frame, features.get(0), io.sparktrain.config.DataLimits.reference());
       if (found != width) {
         throw new DataException(uri + ": column '" + features.get(0) + "' holds " + found + " values per row; the model "
             + "takes " + width);
@@ -136,10 +141,25 @@ public final class ParquetSource {
     }
   }
 
-  private static int firstArrayLength(String uri, Dataset<Row> frame, String column) {
+  /**
+   * The values in the first row's array cell, which sets every example's width: refused (naming the file
+   * and the setting) above {@code data.limits.maxArrayLength}, since every row then allocates that many.
+   */
+  private static int firstArrayLength(String uri, Dataset<Row> frame, String column,
+      io.sparktrain.config.DataLimits limits) {
     Row first = frame.select(functions.size(functions.col(column))).limit(1).collectAsList().stream()
         .findFirst().orElseThrow(() -> new DataException(uri + ": no rows"));
-    return first.getInt(0);
+    int length = first.getInt(0);
+    if (length > limits.maxArrayLength()) {
+      throw new DataException(uri + ": column '" + column + "' holds " + length + " values in its first row, more"
+          + " than data.limits.maxArrayLength = " + limits.maxArrayLength() + " (the first row sets every example's"
+          + " width)");
+    }
+    if (length <= 0) {
+      throw new DataException(uri + ": column '" + column + "' is " + (length < 0 ? "null" : "empty")
+          + " in its first row, which sets every example's width");
+    }
+    return length;
   }
 
   /** The selected columns: the features, the label (as a long), the file, a row id, then {@code extra}. */
@@ -204,7 +224,7 @@ public final class ParquetSource {
         return Parsed.rejected("label out of range", where + ": label " + label + " is not a class in [0, "
             + numClasses + ") (data.numClasses)");
       }
-      float[] x = new float[width];
+      float[] x;
       if (array) {
         if (row.isNullAt(0)) {
           return Parsed.rejected("empty cell", where + ": column '" + names.get(0) + "' is null");
@@ -214,6 +234,7 @@ public final class ParquetSource {
           return Parsed.rejected("wrong feature count", where + ": column '" + names.get(0) + "' holds "
               + values.size() + " values; expected " + width);
         }
+        x = new float[width];
         for (int i = 0; i < width; i++) {
           Object v = values.get(i);
           if (v == null) {
@@ -226,6 +247,7 @@ public final class ParquetSource {
           x[i] = (float) d;
         }
       } else {
+        x = new float[width];
         for (int i = 0; i < columns; i++) {
           if (row.isNullAt(i)) {
             return Parsed.rejected("empty cell", where + ": column '" + names.get(i) + "' is null");

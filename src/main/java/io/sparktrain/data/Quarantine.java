@@ -40,7 +40,18 @@ final class Quarantine {
   <T extends Screened> JavaRDD<T> kept(String uri, String name, JavaRDD<T> records) {
     JavaRDD<T> cached = records.persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<T> rejected = cached.filter(p -> !p.isOk());
-    Map<String, Long> reasons = rejected.map(p -> p.reason()).countByValue();
+    Map<String, Long> reasons;
+    try {
+      // The first pass over the source: where a file breaks a reader's limit (a CSV cell, a row's cells).
+      reasons = rejected.map(p -> p.reason()).countByValue();
+    } catch (Exception e) {
+      // Spark's job failure (a checked SparkException, thrown from Scala) or any other.
+      DataException limit = CsvSource.limitBroken(e, uri);
+      if (limit != null) {
+        throw limit;
+      }
+      throw Quarantine.<RuntimeException>unchanged(e);
+    }
     if (reasons.isEmpty()) {
       return cached;
     }
@@ -63,6 +74,12 @@ final class Quarantine {
     }
     sink.add(new Rejected(uri, total, sorted, written));
     return cached.filter(p -> p.isOk());
+  }
+
+  /** Rethrows {@code e} as it is, checked or not. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> E unchanged(Exception e) throws E {
+    throw (E) e;
   }
 
   /** The rejected records as JSON lines under {@code <folder>/<name>}, renamed into place when complete. */

@@ -94,7 +94,7 @@ public final class ScoringInput {
     Read read = switch (spec.format()) {
       case IDX -> idx(sc, spec, model, q);
       case IMAGES -> ImageFolderSource.scoring(spark, spec.uri(), model.classNames(), imageOptions(model),
-          model.shape(), q);
+          model.shape(), q, io.sparktrain.config.DataLimits.reference());
       case PARQUET -> ParquetSource.scoring(spark, spec.uri(), parquetOptions(model), model.features(),
           model.shape().size(), model.classNames().size(), spec.ids(), q);
       case CSV -> csv(spark, spec, model, q);

@@ -139,7 +139,8 @@ class CsvSourceTest {
     }
     String uri = csv("three.csv", rows.toString());
     io.sparktrain.config.DataConfig config = new io.sparktrain.config.DataConfig("csv", uri, "", "", "", 0.2, 0.2, 3,
-        List.of("zero", "one", "two"), "none", 255, 2, 0, 0.0, byName, NO_PARQUET, NO_IMAGES, 1);
+        List.of("zero", "one", "two"), "none", 255, 2, 0, 0.0, byName, NO_PARQUET, NO_IMAGES, 1,
+        io.sparktrain.config.DataLimits.reference());
     assertThatThrownBy(() -> DataLoader.load(spark, config, 1))
         .isInstanceOf(DataException.class)
         .hasMessage(uri + ": class 2 (two) has no training examples; check data.numClasses, the labels, or the split"

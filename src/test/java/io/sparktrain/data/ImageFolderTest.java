@@ -49,7 +49,7 @@ public class ImageFolderTest {
 
   static DataConfig config(Path root, int numClasses, ImageOptions images, double maxRejected) {
     return new DataConfig("images", root.toString(), "", "", "", 0.2, 0.2, numClasses, List.of(), "scale", 255, 2, 0,
-        maxRejected, new CsvOptions(true, ',', "-1"), CsvSourceTest.NO_PARQUET, images, 1);
+        maxRejected, new CsvOptions(true, ',', "-1"), CsvSourceTest.NO_PARQUET, images, 1, io.sparktrain.config.DataLimits.reference());
   }
 
   @Test

@@ -28,7 +28,7 @@ class QuarantineTest {
 
   private static DataConfig csvConfig(String uri, double maxRejected) {
     return new DataConfig("csv", uri, "", "", "", 0.2, 0.2, 2, List.of(), "none", 255, 2, 0, maxRejected,
-        new CsvOptions(true, ',', "y"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1);
+        new CsvOptions(true, ',', "y"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1, io.sparktrain.config.DataLimits.reference());
   }
 
   /** 400 good rows and one of each defect. */
@@ -105,7 +105,7 @@ class QuarantineTest {
     String images = Files.write(dir.resolve("i"), Idx.images(200, 2, 2)).toString();
     String labelFile = Files.write(dir.resolve("l"), Idx.labels(labels)).toString();
     DataConfig config = new DataConfig("idx", images, labelFile, "", "", 0.2, 0.2, 2, List.of(), "scale", 255, 2, 0,
-        0.01, new CsvOptions(true, ',', "-1"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1);
+        0.01, new CsvOptions(true, ',', "-1"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1, io.sparktrain.config.DataLimits.reference());
     Path quarantine = dir.resolve("run3/rejected");
     Splits data = DataLoader.load(spark, config, 3, quarantine.toString());
     assertThat(data.trainCount() + data.validationCount() + data.testCount()).isEqualTo(199);

@@ -63,7 +63,7 @@ class StableSplitTest {
 
   private static DataConfig csv(String uri, int partitions, int perClass) {
     return new DataConfig("csv", uri, "", "", "", 0.2, 0.2, 3, List.of(), "none", 255, partitions, perClass,
-        0.0, new CsvOptions(true, ',', "y"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1);
+        0.0, new CsvOptions(true, ',', "y"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1, io.sparktrain.config.DataLimits.reference());
   }
 
   private String csvFile() throws IOException {

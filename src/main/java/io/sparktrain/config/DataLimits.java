@@ -1,0 +1,35 @@
+package io.sparktrain.config;
+
+/**
+ * What a data file may declare before memory is allocated for it ({@code data.limits}): a broken or
+ * hostile file is quarantined (an image, a Parquet row) or stops the run with exit code 3 naming the file
+ * and the setting (a CSV file, a Parquet column), never an OutOfMemoryError.
+ *
+ * @param maxImagePixels width x height of one image, read from its header before it is decoded
+ * @param maxImageFileBytes bytes of one image file (Spark reads an image file whole)
+ * @param maxHeaderChars characters of a CSV file's first line, read on the driver
+ * @param maxColumns columns of a CSV file and cells of one of its rows
+ * @param maxCellChars characters of one CSV cell
+ * @param maxArrayLength values of one Parquet array cell
+ */
+public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxHeaderChars, int maxColumns,
+    int maxCellChars, int maxArrayLength) implements java.io.Serializable {
+  public DataLimits {
+    Check.range("data.limits.maxImagePixels", maxImagePixels, 1, Long.MAX_VALUE);
+    Check.range("data.limits.maxImageFileBytes", maxImageFileBytes, 1, Integer.MAX_VALUE);
+    Check.range("data.limits.maxHeaderChars", maxHeaderChars, 2, Integer.MAX_VALUE - 8);
+    Check.range("data.limits.maxColumns", maxColumns, 2, Integer.MAX_VALUE);
+    Check.range("data.limits.maxCellChars", maxCellChars, 1, Integer.MAX_VALUE);
+    Check.range("data.limits.maxArrayLength", maxArrayLength, 1, Integer.MAX_VALUE - 8);
+  }
+
+  /** The defaults of conf/reference.conf: for reading data outside a job (predict, evaluate). */
+  public static DataLimits reference() {
+    return read(new ConfigReader(ConfigLoader.reference(), "").at("data").at("limits"));
+  }
+
+  static DataLimits read(ConfigReader r) {
+    return new DataLimits(r.longValue("maxImagePixels"), r.longValue("maxImageFileBytes"), r.intValue("maxHeaderChars"),
+        r.intValue("maxColumns"), r.intValue("maxCellChars"), r.intValue("maxArrayLength"));
+  }
+}
