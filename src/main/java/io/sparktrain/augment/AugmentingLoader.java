@@ -19,9 +19,9 @@ public record AugmentingLoader(AugmentPipeline pipeline, int epoch) implements D
 
   @Override
   public DataSet load(Source source) throws IOException {
-    DataSet ds = new DataSet();
+    DataSet ds;
     try (InputStream in = source.getInputStream()) {
-      ds.load(in);
+      ds = BatchFiles.read(in, source.getPath());
     }
     return pipeline.augment(ds, epoch, BatchFiles.firstIndex(source.getPath()));
   }

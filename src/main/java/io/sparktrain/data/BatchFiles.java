@@ -40,6 +40,33 @@ public final class BatchFiles {
     return paths;
   }
 
+  /**
+   * Flags of ND4J's DataSet format (its first byte) for example metadata and label names, which
+   * {@code DataSet.load} reads with Java deserialization ({@code ObjectInputStream.readObject}):
+   * sparktrain never writes them, so a file that has them is refused before anything is deserialized.
+   */
+  static final int JAVA_SERIALIZED = 0x20 | 0x40;
+
+  /**
+   * One minibatch file read back without Java deserialization: ND4J's binary arrays only. A file on
+   * shared storage (the export folder) may have been replaced by anyone who can write there.
+   */
+  public static DataSet read(java.io.InputStream stream, String path) throws IOException {
+    java.io.PushbackInputStream in = new java.io.PushbackInputStream(stream, 1);
+    int flags = in.read();
+    if (flags < 0) {
+      throw new IOException(path + ": empty; not a minibatch file");
+    }
+    if ((flags & JAVA_SERIALIZED) != 0) {
+      throw new IOException(path + ": holds Java-serialized objects (example metadata or label names, header flags 0x"
+          + Integer.toHexString(flags) + "), which sparktrain never writes and does not deserialize; refused");
+    }
+    in.unread(flags);
+    DataSet ds = new DataSet();
+    ds.load(in);
+    return ds;
+  }
+
   /** The index of the first example in a file written by {@link #export}. */
   public static long firstIndex(String path) {
     int slash = path.lastIndexOf('/');

@@ -46,6 +46,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ModelFile {
   public static final String FILE = "model.zip";
+  /**
+   * The entries a model.zip may hold: DL4J's (no preprocessor.bin or objects/, which DL4J reads with
+   * Java deserialization), the normaliser and the manifest.
+   */
+  static final java.util.Set<String> ENTRIES = java.util.Set.of("configuration.json", "coefficients.bin",
+      "updaterState.bin", "noParams.marker", ModelSerializer.NORMALIZER_BIN, ModelManifest.ENTRY);
   /** The largest model.zip read into memory (1 GiB). */
   static final long MAX_BYTES = 1L << 30;
 
@@ -225,6 +231,14 @@ public final class ModelFile {
       throw new DataException(uri + ": a zip file without configuration.json and coefficients.bin, so not a DL4J "
           + "model; expected a sparktrain model.zip (it holds " + String.join(", ", entries.keySet().stream().limit(5)
               .toList()) + ")");
+    }
+    for (String name : entries.keySet()) {
+      if (!ENTRIES.contains(name)) {
+        throw new DataException(uri + ": holds '" + name + "', which a sparktrain model.zip never holds"
+            + (name.equals("preprocessor.bin") || name.startsWith("objects/")
+                ? " (DL4J would read it with Java deserialization, which can run code of the file's choosing)" : "")
+            + "; refused before anything in it is deserialized");
+      }
     }
     byte[] manifest = entries.get(ModelManifest.ENTRY);
     if (manifest == null) {

@@ -38,7 +38,10 @@ public sealed interface ModelSource {
               + PREFIX + "NAME[@vN]");
         }
         if (!fs.getFileStatus(path).isDirectory()) {
-          return ModelFile.read(uri, conf, null);
+          // A run's model.zip named directly is checked against its run's summary.json all the same.
+          boolean inRun = path.getName().equals(ModelFile.FILE) && path.getParent() != null;
+          return ModelFile.read(uri, conf, inRun
+              ? recordedSha(fs, new org.apache.hadoop.fs.Path(path.getParent(), "summary.json")) : null);
         }
         org.apache.hadoop.fs.Path zip = new org.apache.hadoop.fs.Path(path, ModelFile.FILE);
         if (!fs.exists(zip)) {

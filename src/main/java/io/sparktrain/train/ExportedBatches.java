@@ -9,7 +9,6 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.core.loader.DataSetLoader;
-import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
 
 /**
  * The training split exported once as minibatch files ({@link io.sparktrain.data.BatchFiles}); every
@@ -50,7 +49,7 @@ record ExportedBatches(JavaSparkContext sc, List<String> files, AugmentPipeline 
   public void fit(SparkNetwork net, int epoch, int round) {
     List<String> slice = slice(epoch, round);
     JavaRDD<String> paths = sc.parallelize(slice, Math.min(workers, slice.size()));
-    DataSetLoader loader = augment.isEmpty() ? new SerializedDataSetLoader() : new AugmentingLoader(augment, epoch);
+    DataSetLoader loader = augment.isEmpty() ? new BatchLoader() : new AugmentingLoader(augment, epoch);
     net.fitPaths(paths, loader);
   }
 

@@ -135,4 +135,25 @@ class HostileInputTest {
         .hasMessage(uri + ": column 'x' holds 2000 values in its first row, more than data.limits.maxArrayLength = 1000"
             + " (the first row sets every example's width)");
   }
+
+  /** ND4J's DataSet.load reads example metadata and label names with ObjectInputStream: such a file is refused. */
+  @Test
+  void minibatchFile_withJavaSerializedParts_refusedBeforeDeserializing() throws IOException {
+    org.nd4j.linalg.dataset.DataSet plain = new org.nd4j.linalg.dataset.DataSet(
+        org.nd4j.linalg.factory.Nd4j.ones(2, 3), org.nd4j.linalg.factory.Nd4j.zeros(2, 2));
+    ByteArrayOutputStream ok = new ByteArrayOutputStream();
+    plain.save(ok);
+    org.nd4j.linalg.dataset.DataSet read = BatchFiles.read(new java.io.ByteArrayInputStream(ok.toByteArray()), "ok.bin");
+    assertThat(read.getFeatures()).isEqualTo(plain.getFeatures());
+
+    org.nd4j.linalg.dataset.DataSet withNames = plain.copy();
+    withNames.setLabelNames(List.of("a", "b"));
+    ByteArrayOutputStream hostile = new ByteArrayOutputStream();
+    withNames.save(hostile);
+    assertThatThrownBy(() -> BatchFiles.read(new java.io.ByteArrayInputStream(hostile.toByteArray()),
+        "hdfs:///export/batch-000000000000.bin"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("hdfs:///export/batch-000000000000.bin: holds Java-serialized objects")
+        .hasMessageContaining("does not deserialize; refused");
+  }
 }

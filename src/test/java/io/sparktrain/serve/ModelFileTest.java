@@ -105,6 +105,34 @@ class ModelFileTest {
         .isInstanceOf(DataException.class).hasMessageContaining("gone.zip: no such file");
   }
 
+  /** DL4J reads preprocessor.bin with ObjectInputStream.readObject: a model.zip holding one is refused unread. */
+  @Test
+  void javaSerializedEntry_refusedBeforeDeserializing() throws IOException {
+    byte[] good = TinyModel.zip(TinyModel.network());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(good));
+        ZipOutputStream out = new ZipOutputStream(bytes)) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.putNextEntry(new ZipEntry(e.getName()));
+        in.transferTo(out);
+      }
+      out.putNextEntry(new ZipEntry("preprocessor.bin"));
+      try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(new java.io.FilterOutputStream(out) {
+        @Override
+        public void close() throws IOException {
+          flush();
+        }
+      })) {
+        o.writeObject(new java.util.ArrayList<>(List.of("gadget")));
+      }
+    }
+    Path zip = Files.write(dir.resolve("hostile.zip"), bytes.toByteArray());
+    assertThatThrownBy(() -> ModelFile.read(zip.toString(), CONF, null)).isInstanceOf(DataException.class)
+        .hasMessage(zip + ": holds 'preprocessor.bin', which a sparktrain model.zip never holds (DL4J would read it"
+            + " with Java deserialization, which can run code of the file's choosing); refused before anything in it"
+            + " is deserialized");
+  }
+
   @Test
   void manifestThatDoesNotFitTheNetwork_failsOnTheDriverNamingTheFile() throws IOException {
     Path zip = Files.write(dir.resolve("model.zip"), ModelFile.write(TinyModel.network(),

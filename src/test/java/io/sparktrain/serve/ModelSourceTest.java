@@ -53,6 +53,9 @@ class ModelSourceTest {
     assertThatThrownBy(() -> source.load(new Configuration())).isInstanceOf(DataException.class)
         .hasMessageContaining("model.zip").hasMessageContaining("ab".repeat(32))
         .hasMessageContaining("differs from the recorded");
+    assertThatThrownBy(() -> ModelSource.parse(run.resolve("model.zip").toString(), null).load(new Configuration()))
+        .as("the run's model.zip named directly").isInstanceOf(DataException.class)
+        .hasMessageContaining("differs from the recorded");
   }
 
   @Test
