@@ -51,7 +51,8 @@ public final class ConfigLoader {
     }
     Config job;
     try {
-      job = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      job = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)
+          .setIncluder(new StrictIncluder()));
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("--config", "cannot parse " + file.getPath() + ": " + e.getMessage(), e);
     }
@@ -73,7 +74,60 @@ public final class ConfigLoader {
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("--config", "cannot resolve " + origin + ": " + e.getMessage(), e);
     }
-    return build(merged);
+    try {
+      return build(merged);
+    } catch (ConfigException e) {
+      throw withOrigin(e, merged);
+    }
+  }
+
+  /** {@code e} with the place its key was written appended: "(conf/models/cnn.conf:12)", "(--set)". */
+  static ConfigException withOrigin(ConfigException e, Config merged) {
+    String where = origin(merged, e.key());
+    String message = e.getMessage().substring(Math.min(e.getMessage().length(), e.key().length() + 2));
+    if (where == null || message.contains(where)) {
+      return e;
+    }
+    return new ConfigException(e.key(), message + " (" + where + ")", e.getCause() == null ? e : e.getCause());
+  }
+
+  /**
+   * Where {@code key}'s value was written: "FILE:LINE" for a job file or one it includes, "--set" for an
+   * override; null for a default (conf/reference.conf) or when the key is not a path of {@code config}.
+   */
+  static String origin(Config config, String key) {
+    try {
+      ConfigValue v = config.root();
+      ConfigValue root = v;
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]").matcher(key);
+      while (m.find()) {
+        // A key that is not there (a layer's missing units) is placed by the nearest value that is.
+        ConfigValue next = null;
+        if (m.group(1) != null && v instanceof com.typesafe.config.ConfigObject o) {
+          next = o.get(m.group(1));
+        } else if (m.group(2) != null && v instanceof com.typesafe.config.ConfigList l
+            && Integer.parseInt(m.group(2)) < l.size()) {
+          next = l.get(Integer.parseInt(m.group(2)));
+        }
+        if (next == null) {
+          break;
+        }
+        v = next;
+      }
+      if (v == root) {
+        return null;
+      }
+      com.typesafe.config.ConfigOrigin o = v.origin();
+      if (o.resource() != null && o.resource().endsWith("reference.conf")) {
+        return null;
+      }
+      if (o.filename() != null) {
+        return o.filename() + (o.lineNumber() > 0 ? ":" + o.lineNumber() : "");
+      }
+      return o.description().startsWith("--set") ? "--set" : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Parses {@code key=value} pairs. Lists and objects are HOCON; anything else is taken as a plain string. */
@@ -89,13 +143,13 @@ public final class ConfigLoader {
       ConfigValue value;
       if (text.startsWith("[") || text.startsWith("{")) {
         try {
-          value = ConfigFactory.parseString("v = " + text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF))
-              .getValue("v");
+          value = ConfigFactory.parseString("v = " + text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+              .setOriginDescription("--set " + key)).getValue("v");
         } catch (com.typesafe.config.ConfigException e) {
           throw new ConfigException(key, "cannot parse the --set value '" + text + "': " + e.getMessage(), e);
         }
       } else {
-        value = ConfigValueFactory.fromAnyRef(text);
+        value = ConfigValueFactory.fromAnyRef(text, "--set " + key);
       }
       try {
         out = out.withValue(key, value);
@@ -109,13 +163,20 @@ public final class ConfigLoader {
   private static void rejectUnknownKeys(Config job, Config reference, String origin) {
     for (Map.Entry<String, ConfigValue> entry : job.entrySet()) {
       String key = entry.getKey();
-      if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + ".")) || key.startsWith("model.layers")
-          || key.startsWith("augment.ops")) {
+      if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + ".")) || key.equals("model.layers")
+          || key.startsWith("model.layers.") || key.equals("augment.ops") || key.startsWith("augment.ops.")) {
         continue;
       }
       if (!reference.hasPathOrNull(key)) {
-        throw new ConfigException(key, "unknown key (in " + origin + " or --set)" + suggestion(key, reference)
-            + "; every key is listed in conf/reference.conf");
+        String where = origin(job, key);
+        String first = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+        if (!reference.hasPathOrNull(first)) {
+          throw new ConfigException(key, "unknown section '" + first + "' (" + (where != null ? where : "in " + origin
+              + " or --set") + ")" + suggestion(key, reference) + "; the sections are "
+              + String.join(", ", new java.util.TreeSet<>(reference.root().keySet())));
+        }
+        throw new ConfigException(key, "unknown key (" + (where != null ? where : "in " + origin + " or --set") + ")"
+            + suggestion(key, reference) + "; every key is listed in conf/reference.conf");
       }
     }
   }

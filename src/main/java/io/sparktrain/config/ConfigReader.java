@@ -20,7 +20,16 @@ final class ConfigReader {
   }
 
   ConfigReader at(String path) {
-    return new ConfigReader(config.getConfig(path), key(path));
+    try {
+      return new ConfigReader(config.getConfig(path), key(path));
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      com.typesafe.config.ConfigValue v = config.getValue(path);
+      String where = v.origin().filename() != null
+          ? " (" + v.origin().filename() + (v.origin().lineNumber() > 0 ? ":" + v.origin().lineNumber() : "") + ")" : "";
+      throw new ConfigException(key(path), "expected a section { ... }, found "
+          + v.render(com.typesafe.config.ConfigRenderOptions.concise()) + where
+          + "; see conf/reference.conf for the keys it holds", e);
+    }
   }
 
   String key(String path) {

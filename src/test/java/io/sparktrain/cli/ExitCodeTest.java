@@ -131,7 +131,7 @@ class ExitCodeTest {
   void main_badConfigValue_exit2NamingKeyBeforeSparkStarts() {
     String[] r = run("train", "--config", "conf/fashion-mnist-sample.conf", "--set", "train.epochs=-1");
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2].strip()).isEqualTo("error: train.epochs: must be between 1 and 100000, found -1"
+    assertThat(r[2].strip()).isEqualTo("error: train.epochs: must be between 1 and 100000, found -1 (--set)"
         + " (exit code 2: bad config or arguments)");
   }
 

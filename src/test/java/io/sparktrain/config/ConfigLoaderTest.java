@@ -22,8 +22,9 @@ class ConfigLoaderTest {
     return ConfigLoader.load(SAMPLE, List.of(overrides));
   }
 
+  /** The override is refused with {@code message}, which names where the bad value came from: --set. */
   private static void assertRejected(String override, String message) {
-    assertThatThrownBy(() -> sample(override)).isInstanceOf(ConfigException.class).hasMessage(message);
+    assertThatThrownBy(() -> sample(override)).isInstanceOf(ConfigException.class).hasMessage(message + " (--set)");
   }
 
   @Test
@@ -128,9 +129,9 @@ class ConfigLoaderTest {
 
   @Test
   void validate_unknownKey_suggestsNearest() {
-    assertRejected("train.epoch=3",
-        "train.epoch: unknown key (in conf/fashion-mnist-sample.conf or --set); did you mean train.epochs?; "
-            + "every key is listed in conf/reference.conf");
+    assertThatThrownBy(() -> sample("train.epoch=3")).isInstanceOf(ConfigException.class)
+        .hasMessage("train.epoch: unknown key (--set); did you mean train.epochs?; every key is listed in"
+            + " conf/reference.conf");
   }
 
   @Test
@@ -145,8 +146,9 @@ class ConfigLoaderTest {
 
   @Test
   void validate_classNamesCount_mustMatchNumClasses() {
-    assertRejected("data.numClasses=5",
-        "data.classNames: has 10 names but data.numClasses = 5; give one name per class or none");
+    assertThatThrownBy(() -> sample("data.numClasses=5")).isInstanceOf(ConfigException.class)
+        .hasMessage("data.classNames: has 10 names but data.numClasses = 5; give one name per class or none"
+            + " (conf/fashion-mnist-sample.conf:11)");
   }
 
   @Test
@@ -230,11 +232,12 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> sample("augment.ops=[{type = erase}]", "augment.testTime.enabled=true"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("augment.testTime.enabled: its views follow the training pipeline's flip and shift, but augment.ops "
-            + "has neither; add { type = flip } or { type = shift } to augment.ops, or turn test-time augmentation off");
+            + "has neither; add { type = flip } or { type = shift } to augment.ops, or turn test-time augmentation off"
+            + " (--set)");
     assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
         List.of("augment.ops=[{type = mixup}]", "augment.testTime.enabled=true")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("augment.testTime.enabled: test-time augmentation needs image input, but data.format = csv");
+        .hasMessage("augment.testTime.enabled: test-time augmentation needs image input, but data.format = csv (--set)");
     assertRejected("augment.testTime.shiftPixels=-1",
         "augment.testTime.shiftPixels: must be between 0 and 1000, found -1");
   }
@@ -245,7 +248,7 @@ class ConfigLoaderTest {
         List.of("model.layers=[{type = conv, filters = 2}, {type = output}]")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("model.layers[0].type: a conv layer needs image input (data.format = idx or images, or parquet "
-            + "with data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
+            + "with data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data (--set)");
   }
 
   @Test
@@ -254,7 +257,7 @@ class ConfigLoaderTest {
         List.of("data.csv.header=false")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("data.csv.label: 'diagnosis' is a column name, but data.csv.header = false; give a 0-based column"
-            + " index");
+            + " index (conf/breast-cancer-csv.conf:7)");
   }
 
   @Test
@@ -262,12 +265,13 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(new File("conf/breast-cancer-csv.conf"),
         List.of("data.csv.delimiter=;;")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("data.csv.delimiter: must be one character, found ';;'");
+        .hasMessage("data.csv.delimiter: must be one character, found ';;' (--set)");
   }
 
   @Test
   void overrides_withoutEquals_rejected() {
-    assertRejected("train.epochs", "--set: expected key=value, found 'train.epochs'");
+    assertThatThrownBy(() -> sample("train.epochs")).isInstanceOf(ConfigException.class)
+        .hasMessage("--set: expected key=value, found 'train.epochs'");
   }
 
   @Test
@@ -300,5 +304,69 @@ class ConfigLoaderTest {
         "spark.conf.spark.hadoop.fs.s3a.access.key=AKIA123");
     String text = ConfigLoader.renderRedacted(job.resolved());
     assertThat(text).doesNotContain("hunter2").doesNotContain("AKIA123").contains(Redaction.MASK);
+  }
+
+  /** A job that starts from the sample job (its includes resolved next to it). */
+  static final String SAMPLE_INCLUDE = "include file(\"" + SAMPLE.getAbsolutePath() + "\")\n";
+
+  private File job(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text).toFile();
+  }
+
+  @Test
+  void missingInclude_failsAtTheIncludeNamingBothFiles() throws IOException {
+    File job = job("job.conf", "include \"models/cnn-smal.conf\"\ndata.train = x.csv\n");
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--config: cannot parse " + job.getPath())
+        .hasMessageContaining("cnn-smal.conf")
+        .hasMessageNotContaining("layers");
+  }
+
+  @Test
+  void wrongTypeInAnIncludedFile_namesThatFileAndLine() throws IOException {
+    Files.createDirectories(dir.resolve("parts"));
+    job("parts/train.conf", "train {\n  epochs = many\n}\n");
+    File job = job("job.conf", SAMPLE_INCLUDE + "include \"parts/train.conf\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("train.epochs: ")
+        .hasMessageEndingWith("(" + dir.resolve("parts/train.conf") + ":2)");
+  }
+
+  @Test
+  void unknownKeyInAnIncludedFile_namesThatFileAndLine() throws IOException {
+    job("extra.conf", "train.epoch = 3\n");
+    File job = job("job.conf", "data.train = x.csv\ninclude \"extra.conf\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("train.epoch: unknown key (" + dir.resolve("extra.conf") + ":1); did you mean train.epochs?;"
+            + " every key is listed in conf/reference.conf");
+  }
+
+  @Test
+  void misspeltSection_isNamedAsASection() throws IOException {
+    File job = job("job.conf", "data.train = x.csv\ntrian {\n  epochs = 3\n}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("trian.epochs: unknown section 'trian' (" + job.getPath() + ":3); did you mean"
+            + " train.epochs?; the sections are ");
+  }
+
+  @Test
+  void valueWhereASectionBelongs_saysSo() throws IOException {
+    File job = job("job.conf", SAMPLE_INCLUDE + "train.earlyStopping = true\n");
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("train.earlyStopping: expected a section { ... }, found true (" + job.getPath() + ":2); see"
+            + " conf/reference.conf for the keys it holds");
+  }
+
+  @Test
+  void badValueFromSet_saysSo() throws IOException {
+    File job = job("job.conf", SAMPLE_INCLUDE);
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of("train.epochs=lots")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("train.epochs: ").hasMessageEndingWith("(--set)");
   }
 }
