@@ -66,7 +66,9 @@ public final class AugmentRun {
       });
       rows = rows == null ? one : rows.union(one);
     }
-    ctx.spark().createDataFrame(rows, SCHEMA).write().parquet(temp.toString());
+    // The temporary folder (a name of its own) already holds _rejected/ when records were quarantined.
+    ctx.spark().createDataFrame(rows, SCHEMA).write().mode(org.apache.spark.sql.SaveMode.Append)
+        .parquet(temp.toString());
     long written = (copies + 1) * data.trainCount();
     try {
       if (!fs.rename(temp, outPath)) {
@@ -80,6 +82,12 @@ public final class AugmentRun {
     ctx.printf("augment: %d training examples x (1 original + %d augmented copies) = %d rows of %s "
         + "(%s), features as data.normalization = %s leaves them; pipeline: %s%n", data.trainCount(), copies, written,
         data.shape(), target, job.data().normalization(), String.join("; ", pipeline.describe()));
+    for (io.sparktrain.data.Rejected r : data.rejected()) {
+      // Counted and kept, never dropped silently: the quarantine moved into place with the output.
+      ctx.printf("augment: %d of %d records of %s quarantined (%s) in %s%n", r.total(), r.records(), r.source(),
+          r.byReason().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+              .collect(java.util.stream.Collectors.joining(", ")), new Path(outPath, "_rejected"));
+    }
     return written;
   }
 

@@ -150,5 +150,24 @@ class DataAugmentIT {
       }
     }
     assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).contains("table.parquet", "row id"));
+
+    // augment keeps the same promise: the bad rows are counted, named and kept beside its output.
+    JobConfig augment = ConfigLoader.load(new File("conf/breast-cancer-csv.conf"), List.of("data.format=parquet",
+        "data.train=" + table, "data.numClasses=2", "data.maxRejectedFraction=0.02", "data.classNames=[]",
+        "augment.ops=[{type = jitter}]"));
+    Path out = dir.resolve("augmented-table.parquet");
+    StringWriter console = new StringWriter();
+    long written = new io.sparktrain.cli.AugmentRun(augment, "local[2]", new PrintWriter(console, true))
+        .execute(1, out.toString());
+    assertThat(console.toString()).contains("augment: 3 of 303 records of " + table)
+        .contains("quarantined (").contains("in " + new org.apache.hadoop.fs.Path(out.toString(), "_rejected"));
+    List<String> kept = new ArrayList<>();
+    try (var parts = Files.list(out.resolve("_rejected/train"))) {
+      for (Path p : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        kept.addAll(Files.readAllLines(p));
+      }
+    }
+    assertThat(kept).hasSize(3);
+    assertThat(written).isEqualTo(2 * spark.read().parquet(out.toString()).where("copy = 0").count());
   }
 }
