@@ -143,6 +143,27 @@ class PredictIT {
         + "only predict right when the statistics travel").isGreaterThan(100);
   }
 
+  /** predict keeps the quarantine's promise: a bad row is counted, named and kept beside the predictions. */
+  @Test
+  void predictCsvWithABadRow_scoresTheRest_quarantinesIt() throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(heldOut));
+    lines.add(2, "not,a,number" + ",1".repeat(lines.get(0).split(",").length - 3));
+    Path input = Files.write(dir.resolve("held-out-bad.csv"), lines);
+    Path out = dir.resolve("csv-bad-out");
+    String[] r = run("predict", "--model", table.runDirectory(), "--input", input.toString(), "--output",
+        out.toString(), "--master", "local[2]");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("data: 1 of " + (heldOutRows + 1) + " records of " + input + " rejected (1 ");
+    assertThat(spark().read().parquet(out.toString()).count()).isEqualTo(heldOutRows);
+    List<String> kept = new ArrayList<>();
+    try (var files = Files.walk(out.resolve("_rejected"))) {
+      for (Path p : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        kept.addAll(Files.readAllLines(p));
+      }
+    }
+    assertThat(kept).singleElement().asString().contains("held-out-bad.csv");
+  }
+
   @Test
   void predictParquet_heldOutRowsWithAnIdColumn_giveTheRunsTestAccuracy_idsKept() throws IOException {
     Path parquet = dir.resolve("held-out.parquet");
