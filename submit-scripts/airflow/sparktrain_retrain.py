@@ -40,8 +40,12 @@ Connections and Variables: ``spark_default`` (Spark connection: master, deploy m
 Airflow Variables ``sparktrain_jar``, ``sparktrain_config`` (a job file the driver can read, e.g. one
 rendered by ``sparktrain config``), ``sparktrain_output_root`` (hdfs: or s3a:),
 ``sparktrain_registry`` (hdfs: or s3a:) and ``sparktrain_min_accuracy``.
-Secrets (S3 keys) come from the Spark connection's extras or the cluster's environment, never from
-arguments. Variables and the run date reach commands as arguments (the Spark provider passes a list,
+Secrets (S3 keys) never travel as arguments or Variables. The driver and executors take them from the
+cluster: instance roles, a credentials file (on Kubernetes mounted from a secret, as submit-k8s.sh
+--s3-secret does) or the environment YARN gives containers; S3A's default credential chain reads each.
+The publish step runs in the Airflow worker's own environment (``append_env``), where the same chain
+reads ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` (or ``AWS_CREDENTIAL_PROFILES_FILE``, or the
+worker's role); the Spark connection carries only master, deploy mode and queue. Variables and the run date reach commands as arguments (the Spark provider passes a list,
 no shell) or, in the publish step's shell, only through quoted environment variables: a value cannot
 become a command.
 """

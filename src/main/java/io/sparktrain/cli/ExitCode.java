@@ -62,8 +62,30 @@ public enum ExitCode {
       if (csv != null) {
         return new Outcome(BAD_DATA, io.sparktrain.config.Redaction.text(csv.getMessage()));
       }
+      String heap = executorOutOfMemory(failure);
+      if (heap != null) {
+        return new Outcome(FAILURE, heap);
+      }
     }
     return new Outcome(code, message(failure));
+  }
+
+  /**
+   * The one line for a job that failed because a task ran out of heap on an executor (the error reaches
+   * the driver as the task's failure text), naming the setting to raise; null for any other failure.
+   */
+  static String executorOutOfMemory(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      int at = m.indexOf("java.lang.OutOfMemoryError");
+      if (at >= 0 && !(t instanceof OutOfMemoryError)) {
+        String what = m.substring(at).lines().findFirst().orElse("").trim();
+        return "a task ran out of memory on an executor (" + what + "): raise spark.executor.memory (in local mode"
+            + " the executors run in the driver's JVM: SPARKTRAIN_DRIVER_MEMORY for bin/sparktrain), or lower"
+            + " train.batchSizePerWorker";
+      }
+    }
+    return null;
   }
 
   /** The message to show for a failure: ours as it is, anything else with its type. */

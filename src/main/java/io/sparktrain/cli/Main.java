@@ -38,7 +38,7 @@ public final class Main {
       ExitCode code = outcome.code();
       PrintWriter err = commandLine.getErr();
       // One line that names the thing at fault; a stack trace only for the unexpected, or with --verbose.
-      if (verbose || code == ExitCode.FAILURE) {
+      if (verbose || code == ExitCode.FAILURE && ExitCode.executorOutOfMemory(failure) == null) {
         err.print(stackTrace(failure));
       }
       err.println(errorLine(outcome.message(), code));

@@ -151,4 +151,16 @@ class ExitCodeTest {
     assertThat(ExitCode.message(new io.sparktrain.data.DataException("s3a://AKIA:secretpw@bucket/x: no such file")))
         .isEqualTo("s3a://******@bucket/x: no such file");
   }
+
+  @Test
+  void executorOutOfMemory_oneLineNamingTheSetting() {
+    Exception failure = new RuntimeException("Job aborted due to stage failure: Task 3 in stage 2.0 failed 4 times, most"
+        + " recent failure: Lost task 3.3 (TID 9) (10.0.0.7 executor 2): java.lang.OutOfMemoryError: Java heap space\n"
+        + "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)");
+    ExitCode.Outcome o = ExitCode.outcome(failure, java.util.Optional.empty());
+    assertThat(o.code()).isEqualTo(ExitCode.FAILURE);
+    assertThat(o.message()).isEqualTo("a task ran out of memory on an executor (java.lang.OutOfMemoryError: Java heap"
+        + " space): raise spark.executor.memory (in local mode the executors run in the driver's JVM:"
+        + " SPARKTRAIN_DRIVER_MEMORY for bin/sparktrain), or lower train.batchSizePerWorker");
+  }
 }
