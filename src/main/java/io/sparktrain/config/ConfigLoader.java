@@ -77,18 +77,48 @@ public final class ConfigLoader {
     try {
       return build(merged);
     } catch (ConfigException e) {
-      throw withOrigin(e, merged);
+      throw withOrigin(e, merged, job);
     }
   }
 
   /** {@code e} with the place its key was written appended: "(conf/models/cnn.conf:12)", "(--set)". */
-  static ConfigException withOrigin(ConfigException e, Config merged) {
+  static ConfigException withOrigin(ConfigException e, Config merged, Config job) {
     String where = origin(merged, e.key());
+    if (where == null) {
+      where = unsetVariable(job, e.key());
+    }
     String message = e.getMessage().substring(Math.min(e.getMessage().length(), e.key().length() + 2));
     if (where == null || message.contains(where)) {
       return e;
     }
     return new ConfigException(e.key(), message + " (" + where + ")", e.getCause() == null ? e : e.getCause());
+  }
+
+  /**
+   * For a key the job sets to {@code ${?VAR}} with VAR unset (so the default applied): says so, since the
+   * error is then about the default; null otherwise.
+   */
+  static String unsetVariable(Config job, String key) {
+    try {
+      ConfigValue v = job.root();
+      for (String part : com.typesafe.config.ConfigUtil.splitPath(key)) {
+        if (!(v instanceof com.typesafe.config.ConfigObject o) || o.get(part) == null) {
+          return null;
+        }
+        v = o.get(part);
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{\\?([A-Za-z_][A-Za-z0-9_]*)\\}")
+          .matcher(v.render(ConfigRenderOptions.concise()));
+      if (m.find() && System.getenv(m.group(1)) == null) {
+        String file = v.origin().filename();
+        return key + " = ${?" + m.group(1) + "}" + (file == null ? "" : " in " + file
+            + (v.origin().lineNumber() > 0 ? ":" + v.origin().lineNumber() : "")) + ", and " + m.group(1)
+            + " is not set in the environment, so the default applied";
+      }
+      return null;
+    } catch (RuntimeException ex) {
+      return null;
+    }
   }
 
   /**

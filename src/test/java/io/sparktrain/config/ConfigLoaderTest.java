@@ -369,4 +369,15 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("train.epochs: ").hasMessageEndingWith("(--set)");
   }
+
+  @Test
+  void valueFromAnUnsetVariable_saysTheVariableIsUnset() throws IOException {
+    File job = job("job.conf", "data.format = csv\ndata.train = ${?SPARKTRAIN_TEST_UNSET_DATA}\n");
+    assertThat(System.getenv("SPARKTRAIN_TEST_UNSET_DATA")).isNull();
+    assertThatThrownBy(() -> ConfigLoader.load(job, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("data.train: is empty; ")
+        .hasMessageEndingWith(" (data.train = ${?SPARKTRAIN_TEST_UNSET_DATA} in " + job.getPath() + ":2, and"
+            + " SPARKTRAIN_TEST_UNSET_DATA is not set in the environment, so the default applied)");
+  }
 }
