@@ -7,17 +7,17 @@ package io.sparktrain.config;
  *
  * @param maxImagePixels width x height of one image, read from its header before it is decoded
  * @param maxImageFileBytes bytes of one image file (Spark reads an image file whole)
- * @param maxHeaderChars characters of a CSV file's first line, read on the driver
+ * @param maxLineBytes bytes of one CSV line: a longer header is refused, a longer data line quarantined
  * @param maxColumns columns of a CSV file and cells of one of its rows
  * @param maxCellChars characters of one CSV cell
  * @param maxArrayLength values of one Parquet array cell
  */
-public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxHeaderChars, int maxColumns,
+public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxLineBytes, int maxColumns,
     int maxCellChars, int maxArrayLength) implements java.io.Serializable {
   public DataLimits {
     Check.range("data.limits.maxImagePixels", maxImagePixels, 1, Long.MAX_VALUE);
     Check.range("data.limits.maxImageFileBytes", maxImageFileBytes, 1, Integer.MAX_VALUE);
-    Check.range("data.limits.maxHeaderChars", maxHeaderChars, 2, Integer.MAX_VALUE - 8);
+    Check.range("data.limits.maxLineBytes", maxLineBytes, 2, Integer.MAX_VALUE - 8);
     Check.range("data.limits.maxColumns", maxColumns, 2, Integer.MAX_VALUE);
     Check.range("data.limits.maxCellChars", maxCellChars, 1, Integer.MAX_VALUE);
     Check.range("data.limits.maxArrayLength", maxArrayLength, 1, Integer.MAX_VALUE - 8);
@@ -29,7 +29,7 @@ public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxHea
   }
 
   static DataLimits read(ConfigReader r) {
-    return new DataLimits(r.longValue("maxImagePixels"), r.longValue("maxImageFileBytes"), r.intValue("maxHeaderChars"),
+    return new DataLimits(r.longValue("maxImagePixels"), r.longValue("maxImageFileBytes"), r.intValue("maxLineBytes"),
         r.intValue("maxColumns"), r.intValue("maxCellChars"), r.intValue("maxArrayLength"));
   }
 }

@@ -13,7 +13,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.SerializableHadoopConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -45,8 +49,9 @@ public final class CsvSource {
     List<String> names = new ArrayList<>(columns);
     names.remove(labelIndex);
     RowParser parser = new RowParser(columns.size(), labelIndex, numClasses, columns);
-    return new CsvData(frame(spark, uri, options, columns.size(), limits).javaRDD().map(parser::parse), columns.size() - 1,
-        List.copyOf(names));
+    JavaRDD<Parsed> rows = frame(spark, uri, options, columns.size(), limits).javaRDD().map(parser::parse);
+    return new CsvData(rows.union(longLines(spark, uri, limits.maxLineBytes()).map(LongLine::parsed)),
+        columns.size() - 1, List.copyOf(names));
   }
 
   /**
@@ -75,6 +80,9 @@ public final class CsvSource {
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("enforceSchema", true)
         .option("maxColumns", Math.max(limits.maxColumns(), count + 1))
+        // Hadoop's line reader then keeps at most this much of a line and skips the rest of it; the
+        // skipped line is quarantined by longLines (the reader itself only logs it).
+        .option("mapreduce.input.linerecordreader.line.maxlength", limits.maxLineBytes())
         .option("maxCharsPerColumn", limits.maxCellChars())
         .csv(uri)
         .withColumn(SOURCE, functions.input_file_name());
@@ -89,9 +97,9 @@ public final class CsvSource {
     String first = firstFile(uri, conf);
     try (BufferedReader in = new BufferedReader(
         new InputStreamReader(HadoopFiles.open(first, conf), StandardCharsets.UTF_8))) {
-      String line = firstLine(in, first, limits.maxHeaderChars());
+      String line = firstLine(in, first, limits.maxLineBytes());
       while (line != null && line.isBlank()) {
-        line = firstLine(in, first, limits.maxHeaderChars());
+        line = firstLine(in, first, limits.maxLineBytes());
       }
       if (line == null) {
         throw new DataException(first + ": empty file; expected " + (options.header() ? "a header line and " : "")
@@ -119,6 +127,93 @@ public final class CsvSource {
     }
   }
 
+  /** A line longer than {@code data.limits.maxLineBytes}: where it is and how long. */
+  public record LongLine(String file, long line, long offset, long bytes, int max) implements Serializable {
+    public Parsed parsed() {
+      return Parsed.rejected("line too long", location());
+    }
+
+    public String location() {
+      return file + ":" + line + ": " + bytes + " bytes (from byte " + offset + "), longer than"
+          + " data.limits.maxLineBytes = " + max;
+    }
+  }
+
+  /**
+   * The lines of the CSV files at {@code uri} longer than {@code max} bytes, found by streaming each file
+   * once on the executors (one task per file, no line held in memory): Spark's reader skips them with
+   * only a log line, so they are quarantined from here.
+   */
+  public static JavaRDD<LongLine> longLines(SparkSession spark, String uri, int max) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> files = csvFiles(uri, conf);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableHadoopConfig> hadoop = sc.broadcast(new SerializableHadoopConfig(conf));
+    return sc.parallelize(files, Math.max(1, Math.min(files.size(), sc.defaultParallelism())))
+        .flatMap(f -> scan(f, max, hadoop.getValue().getConfiguration()).iterator());
+  }
+
+  /** The files Spark's CSV reader reads for {@code uri}: a file, a folder's files, or a glob's. */
+  static List<String> csvFiles(String uri, Configuration conf) {
+    Path path = new Path(uri);
+    List<String> out = new ArrayList<>();
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      FileStatus[] matched = fs.globStatus(path);
+      if (matched == null) {
+        return out;
+      }
+      for (FileStatus s : matched) {
+        FileStatus[] inside = s.isDirectory() ? fs.listStatus(s.getPath()) : new FileStatus[] {s};
+        for (FileStatus f : inside) {
+          String name = f.getPath().getName();
+          if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+            out.add(f.getPath().toString());
+          }
+        }
+      }
+      out.sort(null);
+      return out;
+    } catch (IOException e) {
+      throw new DataException(uri + ": cannot list: " + e.getMessage(), e);
+    }
+  }
+
+  /** One pass over {@code file} (decompressed as Spark would, by its extension). */
+  static List<LongLine> scan(String file, int max, Configuration conf) throws IOException {
+    Path path = new Path(file);
+    org.apache.hadoop.io.compress.CompressionCodec codec =
+        new org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path);
+    List<LongLine> out = new ArrayList<>();
+    try (java.io.InputStream raw = path.getFileSystem(conf).open(path);
+        java.io.InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+      byte[] buffer = new byte[1 << 16];
+      long line = 1;
+      long start = 0;
+      long offset = 0;
+      long length = 0;
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            if (length > max) {
+              out.add(new LongLine(file, line, start, length, max));
+            }
+            line++;
+            length = 0;
+            start = offset + i + 1;
+          } else {
+            length++;
+          }
+        }
+        offset += n;
+      }
+      if (length > max) {
+        out.add(new LongLine(file, line, start, length, max));
+      }
+    }
+    return out;
+  }
+
   /** The next line, refused (naming the file and the setting) once it is longer than {@code max} characters. */
   private static String firstLine(BufferedReader in, String file, int max) throws IOException {
     StringBuilder line = new StringBuilder();
@@ -130,7 +225,7 @@ public final class CsvSource {
         line.append((char) c);
       }
       if (line.length() > max) {
-        throw new DataException(file + ": the first line is longer than data.limits.maxHeaderChars = " + max
+        throw new DataException(file + ": the first line is longer than data.limits.maxLineBytes = " + max
             + " characters; is it a CSV file?");
       }
     }

@@ -1,6 +1,7 @@
 package io.sparktrain.data;
 
 import io.sparktrain.config.CsvOptions;
+import io.sparktrain.config.DataLimits;
 import io.sparktrain.config.ImageOptions;
 import io.sparktrain.config.ParquetOptions;
 import java.util.ArrayList;
@@ -213,6 +214,10 @@ public final class ScoringInput {
       }
       return new Keyed(k, parser.parse(r));
     });
-    return new Read(q.kept(spec.uri(), "input", keyed), List.copyOf(keys), label >= 0);
+    // Lines Spark's reader skipped as too long, quarantined with the rest (a rejected record's key is unused).
+    int keyCount = keys.size();
+    JavaRDD<Keyed> tooLong = CsvSource.longLines(spark, spec.uri(), DataLimits.reference().maxLineBytes())
+        .map(l -> new Keyed(new Object[keyCount], l.parsed()));
+    return new Read(q.kept(spec.uri(), "input", keyed.union(tooLong)), List.copyOf(keys), label >= 0);
   }
 }

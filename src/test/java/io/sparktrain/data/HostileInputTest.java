@@ -100,7 +100,30 @@ class HostileInputTest {
     assertThatThrownBy(() -> CsvSource.read(spark, file.toString(), new CsvOptions(true, ',', "-1"), 2,
         limits(1, 1, 1000, 100, 100, 100)))
         .isInstanceOf(DataException.class)
-        .hasMessage(file + ": the first line is longer than data.limits.maxHeaderChars = 1000 characters; is it a CSV file?");
+        .hasMessage(file + ": the first line is longer than data.limits.maxLineBytes = 1000 characters; is it a CSV file?");
+  }
+
+  /** A data line with no end in sight: quarantined as "line too long" without being held in memory. */
+  @Test
+  void csv_dataLineLongerThanTheLimit_quarantinedTheRestRead() throws IOException {
+    StringBuilder rows = new StringBuilder("a,b,y\n");
+    for (int i = 0; i < 200; i++) {
+      rows.append(i % 7).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+    }
+    rows.insert(rows.indexOf("\n") + 1, "1," + "2".repeat(5000) + ",0\n");
+    Path file = Files.writeString(dir.resolve("longline.csv"), rows);
+    DataConfig config = new DataConfig("csv", file.toString(), "", "", "", 0.2, 0.2, 2, List.of(), "none", 255, 2, 0,
+        0.01, new CsvOptions(true, ',', "-1"), CsvSourceTest.NO_PARQUET, CsvSourceTest.NO_IMAGES, 1,
+        limits(1, 1, 1000, 100, 100_000, 100));
+    Splits s = DataLoader.load(spark, config, 1);
+    assertThat(s.rejected()).singleElement().satisfies(r -> {
+      assertThat(r.byReason()).containsExactly(Map.entry("line too long", 1L));
+      assertThat(r.records()).isEqualTo(201);
+    });
+    assertThat(s.trainCount() + s.validationCount() + s.testCount()).isEqualTo(200);
+    List<CsvSource.LongLine> found = CsvSource.scan(file.toString(), 1000, new org.apache.hadoop.conf.Configuration());
+    assertThat(found).singleElement().extracting(CsvSource.LongLine::location)
+        .isEqualTo(file + ":2: 5004 bytes (from byte 6), longer than data.limits.maxLineBytes = 1000");
   }
 
   @Test
