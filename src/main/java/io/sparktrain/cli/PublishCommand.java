@@ -55,14 +55,17 @@ public final class PublishCommand implements Callable<Integer> {
     Registry.Published p = new Registry(registry, name, conf, settings, System.err).publish(run, conf, minAccuracy,
         maxDrop);
     PrintWriter out = spec.commandLine().getOut();
-    if (p.alreadyPublished()) {
-      out.printf(Locale.ROOT, "%s is already published as %s (the same model.zip, SHA-256); nothing changed;"
-          + " the champion is %s%n", run, p.uri(), p.previous());
-      out.flush();
-      return ExitCode.OK.code();
+    String before = p.previous() == null ? "none"
+        : String.format(Locale.ROOT, "%s %.4f", p.previous(), p.previousAccuracy());
+    switch (p.kind()) {
+      case ALREADY_CHAMPION -> out.printf(Locale.ROOT, "%s is already published as %s (the same model.zip, SHA-256) and"
+          + " is the champion; nothing changed%n", run, p.uri());
+      case CHAMPION_AGAIN -> out.printf(Locale.ROOT, "%s was already published as %s (the same model.zip, SHA-256);"
+          + " it passed the gate and is the champion again (test accuracy %.4f; champion before: %s)%n", run, p.uri(),
+          p.accuracy(), before);
+      case NEW_VERSION -> out.printf(Locale.ROOT, "published %s as %s (test accuracy %.4f; champion before: %s)%n", run,
+          p.uri(), p.accuracy(), before);
     }
-    out.printf(Locale.ROOT, "published %s as %s (test accuracy %.4f; champion before: %s)%n", run, p.uri(),
-        p.accuracy(), p.previous() == null ? "none" : String.format(Locale.ROOT, "%s %.4f", p.previous(), p.previousAccuracy()));
     out.flush();
     return ExitCode.OK.code();
   }

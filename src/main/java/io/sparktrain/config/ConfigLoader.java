@@ -423,9 +423,16 @@ public final class ConfigLoader {
           out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(shown));
         }
       } else if (entry.getValue().valueType() == com.typesafe.config.ConfigValueType.LIST) {
-        String text = entry.getValue().render(ConfigRenderOptions.concise());
-        if (!Redaction.text(text).equals(text)) {
-          out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(Redaction.MASK));
+        // Strings in a list masked one by one: the rendered file still loads.
+        List<Object> items = new java.util.ArrayList<>();
+        boolean changed = false;
+        for (Object item : (List<?>) entry.getValue().unwrapped()) {
+          Object shown = item instanceof String s ? Redaction.text(s) : item;
+          changed |= !java.util.Objects.equals(shown, item);
+          items.add(shown);
+        }
+        if (changed) {
+          out = out.withValue(entry.getKey(), ConfigValueFactory.fromIterable(items));
         }
       }
     }

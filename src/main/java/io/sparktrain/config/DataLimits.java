@@ -28,6 +28,17 @@ public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxLin
     return read(new ConfigReader(ConfigLoader.reference(), "").at("data").at("limits"));
   }
 
+  /**
+   * These limits, raised where a model's input of {@code width} values needs more: a model trained with
+   * raised limits can still score its own kind of data (predict and evaluate read outside a job).
+   */
+  public DataLimits forWidth(long width) {
+    return new DataLimits(Math.max(maxImagePixels, width), maxImageFileBytes,
+        (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxLineBytes, 64L * width)),
+        (int) Math.min(Integer.MAX_VALUE, Math.max(maxColumns, 2L * width + 1024)), maxCellChars,
+        (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxArrayLength, width)));
+  }
+
   static DataLimits read(ConfigReader r) {
     return new DataLimits(r.longValue("maxImagePixels"), r.longValue("maxImageFileBytes"), r.intValue("maxLineBytes"),
         r.intValue("maxColumns"), r.intValue("maxCellChars"), r.intValue("maxArrayLength"));

@@ -20,9 +20,14 @@ public final class Redaction {
 
   private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(?:" + SECRET_KEY_PART + ").*");
 
-  /** {@code key=value} or {@code key: value} in free text, the key secret by name; the value to its end. */
+  /**
+   * {@code key=value} or {@code key: value} in free text, the key secret by name; the value to its end. A
+   * colon counts only with a space after it and none before (not {@code host:port}, {@code File.java:12}
+   * or {@code Provider : Exception}).
+   */
   private static final Pattern PAIR = Pattern.compile(
-      "(?i)([A-Za-z0-9_.\\-]*(?:" + SECRET_KEY_PART + ")[A-Za-z0-9_.\\-]*\"?\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;&\"'}\\]]+)");
+      "(?i)([A-Za-z0-9_.\\-]*(?:" + SECRET_KEY_PART + ")[A-Za-z0-9_.\\-]*\"?(?:\\s*=\\s*|:\\s+))"
+          + "(\"[^\"]*\"|'[^']*'|[^\\s,;&\"'}\\]]+)");
 
   /** The user information of a URI that carries a password: {@code scheme://user:password@}. */
   private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://)[^/@\\s:\"']+:[^/@\\s\"']*@");

@@ -127,14 +127,14 @@ public final class CsvSource {
     }
   }
 
-  /** A line longer than {@code data.limits.maxLineBytes}: where it is and how long. */
+  /** A line too long for {@code data.limits.maxLineBytes}: where it is and its bytes with its line end. */
   public record LongLine(String file, long line, long offset, long bytes, int max) implements Serializable {
     public Parsed parsed() {
       return Parsed.rejected("line too long", location());
     }
 
     public String location() {
-      return file + ":" + line + ": " + bytes + " bytes (from byte " + offset + "), longer than"
+      return file + ":" + line + ": " + bytes + " bytes with its line end (from byte " + offset + "), reaching"
           + " data.limits.maxLineBytes = " + max;
     }
   }
@@ -159,7 +159,10 @@ public final class CsvSource {
     List<String> out = new ArrayList<>();
     try {
       FileSystem fs = path.getFileSystem(conf);
-      FileStatus[] matched = fs.globStatus(path);
+      // Globbing splits a path into names, which fails on a folder whose name holds ':'; only a pattern needs it.
+      boolean pattern = path.toUri().getPath().matches(".*[*?\\[{].*");
+      FileStatus[] matched = pattern ? fs.globStatus(path)
+          : fs.exists(path) ? new FileStatus[] {fs.getFileStatus(path)} : null;
       if (matched == null) {
         return out;
       }
@@ -187,31 +190,72 @@ public final class CsvSource {
     List<LongLine> out = new ArrayList<>();
     try (java.io.InputStream raw = path.getFileSystem(conf).open(path);
         java.io.InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+      // Lines end as Hadoop's reader ends them (LF, CR or CRLF), and a line is too long as it judges one:
+      // when the bytes it consumes, the line's end included, reach the limit.
+      Lines lines = new Lines(file, max, out);
       byte[] buffer = new byte[1 << 16];
-      long line = 1;
-      long start = 0;
       long offset = 0;
-      long length = 0;
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n') {
-            if (length > max) {
-              out.add(new LongLine(file, line, start, length, max));
-            }
-            line++;
-            length = 0;
-            start = offset + i + 1;
-          } else {
-            length++;
-          }
+          lines.next(buffer[i], offset + i);
         }
         offset += n;
       }
-      if (length > max) {
-        out.add(new LongLine(file, line, start, length, max));
-      }
+      lines.finish();
     }
     return out;
+  }
+
+  /** The line-end state of {@link #scan}. */
+  private static final class Lines {
+    private final String file;
+    private final int max;
+    private final List<LongLine> out;
+    private long line = 1;
+    private long start;
+    private long length;
+    private boolean afterCr;
+
+    Lines(String file, int max, List<LongLine> out) {
+      this.file = file;
+      this.max = max;
+      this.out = out;
+    }
+
+    void next(byte c, long position) {
+      if (afterCr) {
+        afterCr = false;
+        if (c == '\n') {
+          end(2, position + 1);
+          return;
+        }
+        end(1, position);
+      }
+      if (c == '\n') {
+        end(1, position + 1);
+      } else if (c == '\r') {
+        afterCr = true;
+      } else {
+        length++;
+      }
+    }
+
+    void finish() {
+      if (afterCr) {
+        end(1, -1);
+      } else if (length > 0) {
+        end(0, -1);
+      }
+    }
+
+    private void end(int terminator, long nextStart) {
+      if (length + terminator >= max) {
+        out.add(new LongLine(file, line, start, length + terminator, max));
+      }
+      line++;
+      length = 0;
+      start = nextStart;
+    }
   }
 
   /** The next line, refused (naming the file and the setting) once it is longer than {@code max} characters. */
@@ -221,9 +265,15 @@ public final class CsvSource {
       if (c == '\n') {
         return line.toString();
       }
-      if (c != '\r') {
-        line.append((char) c);
+      if (c == '\r') {
+        // CR alone ends a line too (as BufferedReader.readLine and Hadoop's reader take it); CRLF is one end.
+        in.mark(1);
+        if (in.read() != '\n') {
+          in.reset();
+        }
+        return line.toString();
       }
+      line.append((char) c);
       if (line.length() > max) {
         throw new DataException(file + ": the first line is longer than data.limits.maxLineBytes = " + max
             + " characters; is it a CSV file?");

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -53,6 +54,9 @@ public final class ParquetSource {
     } else {
       width = features.size();
     }
+    if (array) {
+      checkRowGroups(frame, features.get(0), width, spark.sparkContext().hadoopConfiguration());
+    }
     Dataset<Row> rows = frame.select(columns(features, array, functions.col(options.label()), List.of()));
     RowParser parser = new RowParser(features.size(), array, width, numClasses, features, false);
     return new ParquetData(rows.javaRDD().map(parser::parse), width, List.copyOf(features), array);
@@ -84,7 +88,8 @@ public final class ParquetSource {
           + "columns " + String.join(", ", columns) + (ids.isEmpty() ? "" : " (--id " + String.join(", ", ids) + ")"));
     }
     if (array) {
-      int found = firstArrayLength(uri, frame, features.get(0), io.sparktrain.config.DataLimits.reference());
+      int found = firstArrayLength(uri, frame, features.get(0),
+          io.sparktrain.config.DataLimits.reference().forWidth(width));
       if (found != width) {
         throw new DataException(uri + ": column '" + features.get(0) + "' holds " + found + " values per row; the model "
             + "takes " + width);
@@ -112,6 +117,42 @@ public final class ParquetSource {
     JavaRDD<Keyed> keyed = rows.javaRDD().map(r -> new Keyed(n == 0 ? new Object[] {r.getString(at - 2),
         r.getLong(at - 1)} : keyValues(r, at, n), parser.parse(r)));
     return new ScoringInput.Read(q.kept(uri, "input", keyed), keyFields, labelled);
+  }
+
+  /**
+   * Every row group of every file holds at most {@code width} values of the array column per row, as its
+   * footer says (read before any data): a row declaring more would make Spark's reader allocate it whole
+   * before a row can be quarantined, so such a file stops the run (exit 3) naming the file, the row group
+   * and the counts. A null or empty array counts one value, so well-formed and short rows always pass.
+   */
+  static void checkRowGroups(Dataset<Row> frame, String column, int width, Configuration conf) {
+    for (String file : frame.inputFiles()) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+      org.apache.parquet.hadoop.metadata.ParquetMetadata footer;
+      try {
+        footer = org.apache.parquet.hadoop.ParquetFileReader.readFooter(conf, path,
+            org.apache.parquet.format.converter.ParquetMetadataConverter.NO_FILTER);
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new DataException(file + ": cannot read its Parquet footer: " + e.getMessage(), e);
+      }
+      List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks = footer.getBlocks();
+      for (int b = 0; b < blocks.size(); b++) {
+        org.apache.parquet.hadoop.metadata.BlockMetaData block = blocks.get(b);
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : block.getColumns()) {
+          String[] parts = chunk.getPath().toArray();
+          if (parts.length == 0 || !parts[0].equals(column)) {
+            continue;
+          }
+          long allowed = block.getRowCount() * (long) Math.max(1, width);
+          if (chunk.getValueCount() > allowed) {
+            throw new DataException(String.format(java.util.Locale.ROOT, "%s: row group %d declares %,d values of"
+                + " column '%s' for %,d rows, more than %d per row (the first row's width); a row that long would"
+                + " be read whole before it could be quarantined", file, b, chunk.getValueCount(), column,
+                block.getRowCount(), width));
+          }
+        }
+      }
+    }
   }
 
   private static Object[] keyValues(Row r, int from, int n) {

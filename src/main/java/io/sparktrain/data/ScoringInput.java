@@ -95,7 +95,7 @@ public final class ScoringInput {
     Read read = switch (spec.format()) {
       case IDX -> idx(sc, spec, model, q);
       case IMAGES -> ImageFolderSource.scoring(spark, spec.uri(), model.classNames(), imageOptions(model),
-          model.shape(), q, io.sparktrain.config.DataLimits.reference());
+          model.shape(), q, DataLimits.reference().forWidth(model.shape().size()));
       case PARQUET -> ParquetSource.scoring(spark, spec.uri(), parquetOptions(model), model.features(),
           model.shape().size(), model.classNames().size(), spec.ids(), q);
       case CSV -> csv(spark, spec, model, q);
@@ -148,7 +148,8 @@ public final class ScoringInput {
 
   private static Read csv(SparkSession spark, Spec spec, Model model, Quarantine q) {
     CsvOptions options = model.csv() != null ? model.csv() : new CsvOptions(true, ',', "label");
-    List<String> columns = CsvSource.columns(spec.uri(), options, spark.sparkContext().hadoopConfiguration());
+    DataLimits limits = DataLimits.reference().forWidth(model.shape().size());
+    List<String> columns = CsvSource.columns(spec.uri(), options, spark.sparkContext().hadoopConfiguration(), limits);
     int width = model.shape().size();
     int[] features = new int[width];
     int label;
@@ -190,7 +191,7 @@ public final class ScoringInput {
       }
       idColumns.add(at);
     }
-    Dataset<Row> frame = CsvSource.frame(spark, spec.uri(), options, columns.size())
+    Dataset<Row> frame = CsvSource.frame(spark, spec.uri(), options, columns.size(), limits)
         .withColumn("_row", functions.monotonically_increasing_id());
     CsvSource.RowParser parser = new CsvSource.RowParser(columns.size(), label, model.classNames().size(), columns,
         features, true);
@@ -216,7 +217,7 @@ public final class ScoringInput {
     });
     // Lines Spark's reader skipped as too long, quarantined with the rest (a rejected record's key is unused).
     int keyCount = keys.size();
-    JavaRDD<Keyed> tooLong = CsvSource.longLines(spark, spec.uri(), DataLimits.reference().maxLineBytes())
+    JavaRDD<Keyed> tooLong = CsvSource.longLines(spark, spec.uri(), limits.maxLineBytes())
         .map(l -> new Keyed(new Object[keyCount], l.parsed()));
     return new Read(q.kept(spec.uri(), "input", keyed.union(tooLong)), List.copyOf(keys), label >= 0);
   }

@@ -32,7 +32,17 @@ public final class Registry {
 
   /** What the gate decided, and where the model went when it passed. */
   public record Published(String version, String uri, double accuracy, String previous, Double previousAccuracy,
-      boolean alreadyPublished) {}
+      Kind kind) {}
+
+  /** What publishing did. */
+  public enum Kind {
+    /** A new version, now the champion. */
+    NEW_VERSION,
+    /** The model was in the registry already (the same SHA-256) and is the champion again. */
+    CHAMPION_AGAIN,
+    /** The model is the champion already: nothing changed. */
+    ALREADY_CHAMPION
+  }
 
   static final String POINTER = "CHAMPION";
   private static final String STAGING = ".staging-";
@@ -101,8 +111,9 @@ public final class Registry {
    * files are copied to a staging folder first; then, holding the model's {@link RegistryLock}, the gate
    * is applied against the champion of that moment, the next version number is taken, the staging folder
    * renamed to it and the pointer moved ({@link RunDirectory#write}: one atomic step on each file system,
-   * so CHAMPION is never absent). A model already published (the same SHA-256) is not published again:
-   * its version is returned with {@code alreadyPublished}.
+   * so CHAMPION is never absent). A model already in the registry (the same SHA-256) is not copied again:
+   * when it is the champion nothing changes; otherwise the gate decides whether the pointer moves back
+   * to its version (a rollback, or a retry after a publisher stopped between its rename and its pointer).
    */
   public Published publish(String runUri, Configuration conf, double minAccuracy, double maxDrop) throws IOException {
     double accuracy = accuracy(runUri, conf);
@@ -112,20 +123,28 @@ public final class Registry {
           runUri, accuracy, minAccuracy));
     }
     Path run = new Path(runUri);
-    Path staging = new Path(model, STAGING + UUID.randomUUID());
+    // The time is in the name: S3 lists a folder without a modification time.
+    Path staging = new Path(model, STAGING + System.currentTimeMillis() + "-" + UUID.randomUUID());
     try {
       String sha = stage(run, staging, conf);
       try (RegistryLock lock = RegistryLock.acquire(fs, model, lockWait, lockStale, warnings)) {
         String champion = champion();
         Double championAccuracy = champion == null ? null : accuracy(new Path(model, champion).toString(), conf);
         String existing = versionWith(sha);
-        if (existing != null) {
-          return new Published(existing, new Path(model, existing).toString(), accuracy, champion, championAccuracy, true);
+        if (existing != null && existing.equals(champion)) {
+          return new Published(existing, new Path(model, existing).toString(), accuracy, champion, championAccuracy,
+              Kind.ALREADY_CHAMPION);
         }
         if (championAccuracy != null && accuracy < championAccuracy - maxDrop) {
           throw new GateRefusedException(String.format(Locale.ROOT,
               "quality gate refused %s: test accuracy %.4f is below the champion %s's %.4f by more than %.4f (--max-drop)",
               runUri, accuracy, champion, championAccuracy, maxDrop));
+        }
+        if (existing != null) {
+          lock.check();
+          RunDirectory.at(model.toString(), fs.getConf()).write(POINTER, existing + "\n");
+          return new Published(existing, new Path(model, existing).toString(), accuracy, champion, championAccuracy,
+              Kind.CHAMPION_AGAIN);
         }
         removeAbandoned();
         String version = "v" + (lastVersion() + 1);
@@ -140,7 +159,7 @@ public final class Registry {
         }
         lock.check();
         RunDirectory.at(model.toString(), fs.getConf()).write(POINTER, version + "\n");
-        return new Published(version, target.toString(), accuracy, champion, championAccuracy, false);
+        return new Published(version, target.toString(), accuracy, champion, championAccuracy, Kind.NEW_VERSION);
       }
     } finally {
       if (fs.exists(staging)) {
@@ -183,7 +202,18 @@ public final class Registry {
   private void removeAbandoned() throws IOException {
     long now = System.currentTimeMillis();
     for (FileStatus s : fs.listStatus(model)) {
-      if (s.getPath().getName().startsWith(STAGING) && now - s.getModificationTime() > lockStale.toMillis()) {
+      String name = s.getPath().getName();
+      if (!name.startsWith(STAGING)) {
+        continue;
+      }
+      String[] parts = name.substring(STAGING.length()).split("-", 2);
+      long started;
+      try {
+        started = Long.parseLong(parts[0]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      if (now - started > lockStale.toMillis()) {
         fs.delete(s.getPath(), true);
       }
     }

@@ -53,25 +53,17 @@ final class RegistryLock implements AutoCloseable {
     long deadline = System.nanoTime() + wait.toNanos();
     for (int attempt = 0; ; attempt++) {
       Path mine = new Path(folder, UUID.randomUUID().toString());
-      try (OutputStream out = fs.create(mine, false)) {
-        out.write(holder.getBytes(StandardCharsets.UTF_8));
-      }
-      long myTime = fs.getFileStatus(mine).getModificationTime();
-      List<FileStatus> others = new ArrayList<>();
-      for (FileStatus s : fs.listStatus(folder)) {
-        if (s.getPath().getName().equals(mine.getName())) {
-          continue;
+      List<FileStatus> others;
+      try {
+        others = contenders(fs, folder, mine, holder, stale, model, warnings);
+      } catch (IOException | RuntimeException e) {
+        // Never leave an entry behind: it would hold everyone off until it is stale.
+        try {
+          fs.delete(mine, false);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
         }
-        if (myTime - s.getModificationTime() > stale.toMillis()) {
-          String what = read(fs, s.getPath());
-          if (fs.delete(s.getPath(), false)) {
-            warnings.println("warning: " + model + ": removed a stale publishing lock (" + what + ", "
-                + Instant.ofEpochMilli(s.getModificationTime()) + ", older than " + stale.toSeconds()
-                + " s): its publisher stopped without releasing it");
-          }
-          continue;
-        }
-        others.add(s);
+        throw e;
       }
       if (others.isEmpty()) {
         return new RegistryLock(fs, mine);
@@ -88,6 +80,32 @@ final class RegistryLock implements AutoCloseable {
     }
   }
 
+  /** Writes this contender's entry, then lists the others that are not stale (removing stale ones). */
+  private static List<FileStatus> contenders(FileSystem fs, Path folder, Path mine, String holder, Duration stale,
+      Path model, PrintStream warnings) throws IOException {
+    try (OutputStream out = fs.create(mine, false)) {
+      out.write(holder.getBytes(StandardCharsets.UTF_8));
+    }
+    long myTime = fs.getFileStatus(mine).getModificationTime();
+    List<FileStatus> others = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(folder)) {
+      if (s.getPath().getName().equals(mine.getName())) {
+        continue;
+      }
+      if (myTime - s.getModificationTime() > stale.toMillis()) {
+        String what = read(fs, s.getPath());
+        if (fs.delete(s.getPath(), false)) {
+          warnings.println("warning: " + model + ": removed a stale publishing lock (" + what + ", "
+              + Instant.ofEpochMilli(s.getModificationTime()) + ", older than " + stale.toSeconds()
+              + " s): its publisher stopped without releasing it");
+        }
+        continue;
+      }
+      others.add(s);
+    }
+    return others;
+  }
+
   /** Fails when the entry is gone: another publisher took this one's lock as stale. */
   void check() throws IOException {
     if (!fs.exists(entry)) {
@@ -96,9 +114,15 @@ final class RegistryLock implements AutoCloseable {
     }
   }
 
+  /** Releases the lock; a failure to delete the entry is a warning (it goes stale), not the publish's failure. */
   @Override
-  public void close() throws IOException {
-    fs.delete(entry, false);
+  public void close() {
+    try {
+      fs.delete(entry, false);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("warning: could not release the registry's lock " + entry + " (" + e.getMessage()
+          + "); other publishers take it once it is older than registry.lockStale");
+    }
   }
 
   private static void pause(int attempt) {

@@ -27,9 +27,28 @@ class RedactingConverterTest {
   }
 
   @Test
-  void shippedLog4jConfig_wrapsItsWholePatternInRedact() throws Exception {
-    String properties = Files.readString(Path.of("conf/log4j2.properties"));
-    assertThat(properties).containsPattern("(?m)^appender\\.stderr\\.layout\\.pattern = %redact\\{.*%m.*%ex\\}$")
+  void launchersLog4jConfig_wrapsItsWholePatternInRedact_andOtherwiseMatchesTheSparkHomeOne() throws Exception {
+    String launcher = Files.readString(Path.of("conf/log4j2-sparktrain.properties"));
+    assertThat(launcher).containsPattern("(?m)^appender\\.stderr\\.layout\\.pattern = %redact\\{(.*)\\}$")
         .contains("appender.stderr.layout.alwaysWriteExceptions = false");
+    assertThat(Files.readString(Path.of("bin/sparktrain"))).contains("conf/log4j2-sparktrain.properties");
+    String sparkHome = Files.readString(Path.of("conf/log4j2.properties"));
+    assertThat(settings(sparkHome)).as("no %redact where spark-submit reads it: log4j would take it for %red")
+        .doesNotContain("%redact");
+    assertThat(settings(launcher).replace("%redact{" + pattern(sparkHome) + "}", pattern(sparkHome))
+        .replace("appender.stderr.layout.alwaysWriteExceptions=false\n", "")).isEqualTo(settings(sparkHome));
+  }
+
+  private static String pattern(String properties) {
+    return properties.lines().filter(l -> l.startsWith("appender.stderr.layout.pattern = ")).findFirst().orElseThrow()
+        .substring("appender.stderr.layout.pattern = ".length());
+  }
+
+  /** The settings without comments, "key=value" per line. */
+  private static String settings(String properties) {
+    StringBuilder out = new StringBuilder();
+    properties.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .forEach(l -> out.append(l.replaceFirst("\\s*=\\s*", "=")).append('\n'));
+    return out.toString();
   }
 }

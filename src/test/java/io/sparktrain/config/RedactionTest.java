@@ -53,8 +53,12 @@ class RedactionTest {
 
   @Test
   void text_leavesOrdinaryTextAlone() {
-    String text = "data/train.csv:12: expected 785 cells, found 3 (hdfs://namenode:8020/data, s3a://bucket/x)";
-    assertThat(Redaction.text(text)).isEqualTo(text);
+    for (String text : List.of(
+        "data/train.csv:12: expected 785 cells, found 3 (hdfs://namenode:8020/data, s3a://bucket/x)",
+        "hdfs://token-nn:8020/data/train.csv", "at io.sparktrain.Token.read(Token.java:123)",
+        "IAMInstanceCredentialsProvider : com.amazonaws.SdkClientException: unable to load")) {
+      assertThat(Redaction.text(text)).isEqualTo(text);
+    }
   }
 
   @Test
@@ -65,5 +69,17 @@ class RedactionTest {
     }
     assertThat(p.matcher("s3a://AKIA:pw@bucket/x").find()).isTrue();
     assertThat(p.matcher("spark.executor.memory").find()).isFalse();
+  }
+
+  @Test
+  void renderRedacted_masksInsideListsAndStillParses() {
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(
+        "opts = [\"-Xmx1g\", \"-Dfs.s3a.secret.key=abc123\"]\nuri = \"s3a://AKIA:pw@bucket/x\"\nn = 3");
+    String text = ConfigLoader.renderRedacted(c);
+    assertThat(text).doesNotContain("abc123").doesNotContain(":pw@");
+    com.typesafe.config.Config back = com.typesafe.config.ConfigFactory.parseString(text);
+    assertThat(back.getStringList("opts")).containsExactly("-Xmx1g", "-Dfs.s3a.secret.key=" + Redaction.MASK);
+    assertThat(back.getString("uri")).isEqualTo("s3a://" + Redaction.MASK + "@bucket/x");
+    assertThat(back.getInt("n")).isEqualTo(3);
   }
 }

@@ -123,7 +123,16 @@ class HostileInputTest {
     assertThat(s.trainCount() + s.validationCount() + s.testCount()).isEqualTo(200);
     List<CsvSource.LongLine> found = CsvSource.scan(file.toString(), 1000, new org.apache.hadoop.conf.Configuration());
     assertThat(found).singleElement().extracting(CsvSource.LongLine::location)
-        .isEqualTo(file + ":2: 5004 bytes (from byte 6), longer than data.limits.maxLineBytes = 1000");
+        .isEqualTo(file + ":2: 5005 bytes with its line end (from byte 6), reaching data.limits.maxLineBytes = 1000");
+  }
+
+  /** The pass ends lines where Hadoop's reader does (LF, CR, CRLF) and judges them as it does. */
+  @Test
+  void longLinePass_endsAndJudgesLinesAsHadoopsReader() throws IOException {
+    Path file = Files.write(dir.resolve("ends.csv"), "abc\r\nabcd\rab\nabcde".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(CsvSource.scan(file.toString(), 5, new org.apache.hadoop.conf.Configuration()))
+        .extracting(l -> l.line() + "@" + l.offset() + ":" + l.bytes())
+        .containsExactly("1@0:5", "2@5:5", "4@13:5");
   }
 
   @Test
@@ -157,6 +166,19 @@ class HostileInputTest {
         .isInstanceOf(DataException.class)
         .hasMessage(uri + ": column 'x' holds 2000 values in its first row, more than data.limits.maxArrayLength = 1000"
             + " (the first row sets every example's width)");
+  }
+
+  /** A later row longer than the first: refused from the file's footer, before Spark reads the row. */
+  @Test
+  void parquet_laterRowLongerThanTheFirst_refusedFromTheFooter() {
+    String uri = dir.resolve("later.parquet").toString();
+    spark.sql("SELECT IF(id = 0, array_repeat(CAST(0.5 AS DOUBLE), 10), array_repeat(CAST(0.5 AS DOUBLE), 5000)) AS x,"
+        + " CAST(id % 2 AS BIGINT) AS label FROM range(3)").coalesce(1).write().parquet(uri);
+    assertThatThrownBy(() -> ParquetSource.read(spark, uri, new ParquetOptions("label", List.of(), List.of()), 2,
+        DEFAULTS))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(": row group 0 declares 10,010 values of column 'x' for 3 rows, more than 10 per row"
+            + " (the first row's width)");
   }
 
   /** ND4J's DataSet.load reads example metadata and label names with ObjectInputStream: such a file is refused. */

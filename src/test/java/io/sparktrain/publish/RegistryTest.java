@@ -82,15 +82,39 @@ class RegistryTest {
   }
 
   @Test
-  void publish_sameRunTwice_returnsTheFirstVersionAndChangesNothing() throws IOException {
+  void publish_theChampionAgain_changesNothing() throws IOException {
+    String a = run("a", 0.86);
+    registry().publish(a, conf, 0, 0);
+    Registry.Published again = registry().publish(a, conf, 0, 0);
+    assertThat(again.kind()).isEqualTo(Registry.Kind.ALREADY_CHAMPION);
+    assertThat(again.version()).isEqualTo("v1");
+    assertThat(registry().versions()).containsExactly("v1");
+  }
+
+  /** A rollback, or a retry after a publisher stopped between its rename and its pointer: no new copy. */
+  @Test
+  void publish_anOlderVersionAgain_movesThePointerBackWhenTheGatePasses() throws IOException {
     String a = run("a", 0.86);
     registry().publish(a, conf, 0, 0);
     registry().publish(run("b", 0.87), conf, 0, 0);
-    Registry.Published again = registry().publish(a, conf, 0, 0);
-    assertThat(again.alreadyPublished()).isTrue();
-    assertThat(again.version()).isEqualTo("v1");
+    assertThatThrownBy(() -> registry().publish(a, conf, 0, 0)).isInstanceOf(GateRefusedException.class);
     assertThat(registry().champion()).isEqualTo("v2");
+    Registry.Published back = registry().publish(a, conf, 0, 0.05);
+    assertThat(back.kind()).isEqualTo(Registry.Kind.CHAMPION_AGAIN);
+    assertThat(back.version()).isEqualTo("v1");
+    assertThat(registry().champion()).isEqualTo("v1");
     assertThat(registry().versions()).containsExactlyInAnyOrder("v1", "v2");
+  }
+
+  @Test
+  void publish_abandonedStagingFolder_removedByTheNameItsTimeIsIn() throws IOException {
+    registry().publish(run("a", 0.86), conf, 0, 0);
+    Path old = Files.createDirectories(dir.resolve("registry/fmnist/.staging-" + (System.currentTimeMillis() - 7_200_000)
+        + "-dead"));
+    Path fresh = Files.createDirectories(dir.resolve("registry/fmnist/.staging-" + System.currentTimeMillis() + "-live"));
+    registry().publish(run("b", 0.87), conf, 0, 0);
+    assertThat(old).doesNotExist();
+    assertThat(fresh).as("another publisher's copy in progress").exists();
   }
 
   @Test

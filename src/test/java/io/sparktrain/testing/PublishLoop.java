@@ -14,7 +14,8 @@ import org.apache.hadoop.conf.Configuration;
  * One publisher process of the registry's concurrency test: makes {@code count} finished runs of its own
  * (accuracy rising with the run, 0.80 + 0.015 r plus up to 0.02 drawn by its seed, so that most pass the gate and the publishers meet, a model.zip naming the process and the run) and publishes
  * each with no allowed drop, then publishes its first run again. Prints one line per attempt:
- * {@code published RUN vN ACC}, {@code refused RUN}, {@code already RUN vN}.
+ * {@code published RUN vN ACC}, {@code refused RUN}, {@code already RUN vN} (it is the champion), {@code again RUN
+ * vN} (the pointer moved back to it).
  *
  * <p>Arguments: REGISTRY NAME RUNS_FOLDER PROCESS COUNT [hadoop.key=value ...].
  */
@@ -48,7 +49,12 @@ public final class PublishLoop {
       }
       try {
         Registry.Published p = new Registry(registry, name, conf).publish(run, conf, 0, 0);
-        System.out.println((p.alreadyPublished() ? "already " : "published ") + run + " " + p.version()
+        String kind = switch (p.kind()) {
+          case NEW_VERSION -> "published ";
+          case ALREADY_CHAMPION -> "already ";
+          case CHAMPION_AGAIN -> "again ";
+        };
+        System.out.println(kind + run + " " + p.version()
             + String.format(Locale.ROOT, " %.6f", p.accuracy()));
       } catch (GateRefusedException e) {
         System.out.println("refused " + run);
