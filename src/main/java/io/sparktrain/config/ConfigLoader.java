@@ -28,6 +28,11 @@ public final class ConfigLoader {
   /** Subtrees whose keys are free-form, so not checked against the reference. */
   private static final Set<String> FREE_FORM = Set.of("spark.conf");
 
+  private static final java.util.regex.Pattern OPTIONAL_VARIABLE =
+      java.util.regex.Pattern.compile("\\$\\{\\?([A-Za-z_][A-Za-z0-9_]*)\\}");
+  /** A segment of a key such as model.layers[0].units: a name, or a list index. */
+  private static final java.util.regex.Pattern PATH_SEGMENT = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]");
+
   private ConfigLoader() {}
 
   public static Config reference() {
@@ -107,8 +112,7 @@ public final class ConfigLoader {
         }
         v = o.get(part);
       }
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{\\?([A-Za-z_][A-Za-z0-9_]*)\\}")
-          .matcher(v.render(ConfigRenderOptions.concise()));
+      java.util.regex.Matcher m = OPTIONAL_VARIABLE.matcher(v.render(ConfigRenderOptions.concise()));
       if (m.find() && System.getenv(m.group(1)) == null) {
         String file = v.origin().filename();
         return key + " = ${?" + m.group(1) + "}" + (file == null ? "" : " in " + file
@@ -129,7 +133,7 @@ public final class ConfigLoader {
     try {
       ConfigValue v = config.root();
       ConfigValue root = v;
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]").matcher(key);
+      java.util.regex.Matcher m = PATH_SEGMENT.matcher(key);
       while (m.find()) {
         // A key that is not there (a layer's missing units) is placed by the nearest value that is.
         ConfigValue next = null;

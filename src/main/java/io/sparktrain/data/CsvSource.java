@@ -56,15 +56,10 @@ public final class CsvSource {
 
   /**
    * The files as Spark SQL reads them: {@code count} string columns {@code c0..} (by position), then
-   * {@link #CORRUPT} (a line with the wrong number of fields) and {@link #SOURCE} (its file).
-   */
-  static Dataset<Row> frame(SparkSession spark, String uri, CsvOptions options, int count) {
-    return frame(spark, uri, options, count, DataLimits.reference());
-  }
-
-  /**
-   * As {@link #frame(SparkSession, String, CsvOptions, int)}, with univocity's limits on cells per row and
-   * characters per cell; a file that breaks one fails the read, and {@link #limitBroken} names it.
+   * {@link #CORRUPT} (a line with the wrong number of fields) and {@link #SOURCE} (its file), read with
+   * univocity's limits on cells per row and characters per cell (a file that breaks one fails the read,
+   * and {@link #limitBroken} names it) and Hadoop's on a line's bytes (the line is skipped; see
+   * {@link #longLines}).
    */
   static Dataset<Row> frame(SparkSession spark, String uri, CsvOptions options, int count, DataLimits limits) {
     List<StructField> fields = new ArrayList<>();
@@ -89,10 +84,6 @@ public final class CsvSource {
   }
 
   /** Column names from the header of the first file (or c0..cN-1 without a header). */
-  static List<String> columns(String uri, CsvOptions options, Configuration conf) {
-    return columns(uri, options, conf, DataLimits.reference());
-  }
-
   static List<String> columns(String uri, CsvOptions options, Configuration conf, DataLimits limits) {
     String first = firstFile(uri, conf);
     try (BufferedReader in = new BufferedReader(
@@ -292,12 +283,13 @@ public final class CsvSource {
 
   /** As {@link #limitBroken(Throwable)}, naming {@code source} (the file or folder read) when Spark does not. */
   private static final String UNIVOCITY = "com.univocity.parsers.common.TextParsingException";
+  private static final java.util.regex.Pattern READING_FILE =
+      java.util.regex.Pattern.compile("while reading file (\\S+?)\\.?\\s");
 
   static DataException limitBroken(Throwable failure, String source) {
     String file = null;
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("while reading file (\\S+?)\\.?\\s")
-          .matcher(String.valueOf(t.getMessage()));
+      java.util.regex.Matcher m = READING_FILE.matcher(String.valueOf(t.getMessage()));
       if (file == null && m.find()) {
         file = m.group(1);
       }
