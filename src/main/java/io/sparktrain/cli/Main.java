@@ -25,6 +25,7 @@ public final class Main {
 
   /** Runs one command writing to {@code out} and {@code err} (null: standard output and error). */
   public static int run(PrintWriter stdout, PrintWriter stderr, String... args) {
+    io.sparktrain.model.NativeHelpers.enable();
     CommandLine cli = new CommandLine(new SparktrainCommand());
     if (stdout != null) {
       cli.setOut(stdout);

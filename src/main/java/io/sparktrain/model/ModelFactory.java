@@ -42,6 +42,8 @@ public final class ModelFactory {
   private ModelFactory() {}
 
   public static MultiLayerConfiguration build(ModelConfig model, Shape input, int numClasses, long seed) {
+    // Layers are created from this configuration in this JVM: their native implementations must be on.
+    NativeHelpers.enable();
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(updater(model.updater()))

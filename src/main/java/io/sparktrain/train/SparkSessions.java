@@ -1,6 +1,7 @@
 package io.sparktrain.train;
 
 import io.sparktrain.config.JobConfig;
+import io.sparktrain.model.NativeHelpers;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,6 +41,7 @@ public final class SparkSessions {
     }
     useSecretFromEnvironment(conf);
     redactSecrets(conf);
+    useNativeHelpers(conf);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     MemoryKills.watch(session.sparkContext(), System.err);
     // A session that already existed (an earlier run in this JVM) keeps its Hadoop configuration; the
@@ -77,6 +79,21 @@ public final class SparkSessions {
     if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")
         && secret != null && !secret.isEmpty() && master.startsWith("spark://")) {
       conf.set("spark.authenticate.secret", secret);
+    }
+  }
+
+  /**
+   * DL4J's oneDNN layer implementations, off by default in 1.0.0-M2.1 (see {@link NativeHelpers}): on in
+   * this JVM (the driver, and the executors in local mode) and, through
+   * {@code spark.executor.defaultJavaOptions}, in every cluster executor. That setting goes before the
+   * user's {@code spark.executor.extraJavaOptions} on the command line, so a
+   * {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} there still wins.
+   */
+  static void useNativeHelpers(SparkConf conf) {
+    NativeHelpers.enable();
+    String defaults = conf.get("spark.executor.defaultJavaOptions", "");
+    if (!defaults.contains(NativeHelpers.PROPERTY)) {
+      conf.set("spark.executor.defaultJavaOptions", (defaults + " " + NativeHelpers.JAVA_OPTION).trim());
     }
   }
 
