@@ -15,13 +15,15 @@ import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The baseline of bench/throughput.sh: the job's network and training split fitted by plain DL4J in one
  * JVM ({@code MultiLayerNetwork.fit} on minibatches of the same size), no Spark. Prints one line per
  * epoch: {@code epoch N examples E seconds S examples/s R}.
  *
- * <p>Usage: PlainDl4jThroughput JOB_CONF EPOCHS
+ * <p>Usage: PlainDl4jThroughput JOB_CONF EPOCHS ({@code -Dbench.opProfile=true}: ND4J's op profiler on the
+ * last epoch, its dashboard printed at the end)
  */
 public final class PlainDl4jThroughput {
   private PlainDl4jThroughput() {}
@@ -57,7 +59,16 @@ public final class PlainDl4jThroughput {
     MultiLayerNetwork net = new MultiLayerNetwork(
         ModelFactory.build(job.model(), images.shape(), job.data().numClasses(), job.seed()));
     net.init();
+    // Which engine this is: the native build (with or without oneDNN) and whether DL4J's helpers are on.
+    System.out.printf(Locale.ROOT, "engine oneDNN-build %s helpers %s threads %s%n",
+        org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN(),
+        net.getLayer(0).getHelper() != null, Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads"));
+    boolean opProfile = Boolean.getBoolean("bench.opProfile");
     for (int epoch = 1; epoch <= epochs; epoch++) {
+      if (opProfile && epoch == epochs) {
+        // ND4J's op profiler on the last epoch: time per native op, printed after it.
+        Nd4j.getExecutioner().setProfilingMode(org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.ALL);
+      }
       long t0 = System.nanoTime();
       for (DataSet ds : batches) {
         net.fit(ds);
@@ -65,6 +76,9 @@ public final class PlainDl4jThroughput {
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(Locale.ROOT, "epoch %d examples %d seconds %.1f examples/s %.1f score %.4f%n",
           epoch, n, seconds, n / seconds, net.score());
+    }
+    if (opProfile) {
+      org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
     }
   }
 }
