@@ -366,14 +366,40 @@ public final class HtmlReport {
     h.append("<section id=\"time\"><h2>Time</h2><div class=\"chart\" id=\"chart-time\">")
         .append(Charts.line("Wall-clock seconds per epoch", "epoch", "seconds", epochs, wall, false))
         .append("</div><p class=\"note\">Measured on the driver's clock: training is the time of the epoch's "
-            + "averaging rounds, validation the time of scoring the validation split. "
-            + "dl4j-spark's own statistics (<code>trainTime</code> in metrics.jsonl) are not drawn: they time spans "
-            + "that overlap one another and the driver's work, and add up to more than the epoch took.</p>");
+            + "averaging rounds, validation the time of scoring the validation split.</p>");
+    phases(h, rows);
     h.append("<table>");
     Map<String, String> phases = Map.of("loadSeconds", "reading and splitting the data", "trainSeconds",
         "training (all epochs, with validation)", "testSeconds", "the test set", "totalSeconds", "the whole run");
     timings.forEach((key, seconds) -> row(h, phases.getOrDefault(key, key), f1(seconds) + " s"));
     h.append("</table></section>\n");
+  }
+
+  /** Where each epoch's training time went (trainTime in metrics.jsonl): the parts add up to the epoch's. */
+  private static void phases(StringBuilder h, List<MetricsLine.Epoch> rows) {
+    List<MetricsLine.Epoch> measured = rows.stream().filter(m -> m.trainTime() != null).toList();
+    if (measured.isEmpty()) {
+      return;
+    }
+    h.append("<h3>Where the training time went</h3><table class=\"phases\"><tr><th>epoch</th><th>training</th>"
+        + "<th>workers fitting minibatches</th><th>workers' other work</th><th>launching tasks, fetching results</th>"
+        + "<th>driver between tasks</th></tr>\n");
+    for (MetricsLine.Epoch m : measured) {
+      MetricsLine.TrainTime t = m.trainTime();
+      double total = m.trainSeconds() == null ? Double.NaN : m.trainSeconds();
+      h.append("<tr><td>").append(m.epoch()).append("</td><td>").append(esc(f1(total))).append(" s</td>");
+      for (Double part : new Double[] {t.fit(), t.workerOther(), t.taskOverhead(), t.driver()}) {
+        h.append("<td>").append(part == null ? "" : esc(String.format(Locale.ROOT, "%.1f s (%.0f%%)", part,
+            100 * part / total))).append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</table><p class=\"note\">Wall-clock time, per worker: fitting is DL4J's fit of each minibatch "
+        + "(forward, backward, the updater); the workers' other work is the rest of their training tasks "
+        + "(the network from the broadcast parameters, minibatches the prefetch did not hide, returning the "
+        + "parameters; in the first epoch also exporting the minibatches); launching and fetching is Spark's "
+        + "scheduling and (de)serialisation of the tasks; the driver's part is broadcasting, averaging and the "
+        + "checks between rounds.</p>");
   }
 
   private static void provenance(StringBuilder h, SummaryFile s, String config) {

@@ -12,9 +12,7 @@ import io.sparktrain.train.StallEvent;
 import io.sparktrain.train.TrainingEvents;
 import io.sparktrain.train.TrainingState;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * metrics.jsonl: one {@link MetricsLine} per line, rewritten atomically each time so a reader following
@@ -74,8 +72,9 @@ public final class MetricsLog implements TrainingEvents {
 
   @Override
   public synchronized void epochDone(EpochMetrics m, int totalEpochs) {
-    Map<String, Double> parts = new LinkedHashMap<>();
-    m.trainTime().forEach((k, v) -> parts.put(k, Json.num(v)));
+    io.sparktrain.train.TrainTime t = m.trainTime();
+    MetricsLine.TrainTime parts = t.known() ? new MetricsLine.TrainTime(Json.num(t.fit()), Json.num(t.workerOther()),
+        Json.num(t.taskOverhead()), Json.num(t.driver())) : null;
     append(new MetricsLine.Epoch(m.epoch(), totalEpochs, Json.num(m.trainLoss()), Json.num(m.validationLoss()),
         Json.num(m.validationAccuracy()), Json.num(m.examplesPerSecond()), Json.num(m.seconds()),
         Json.num(m.trainSeconds()), Json.num(m.validationSeconds()), parts, Json.num(m.learningRate()), now()));

@@ -5,8 +5,8 @@ package io.sparktrain.train;
  *
  * @param trainLoss the mean minibatch loss the workers reported over the epoch's kept rounds
  * @param examplesPerSecond training examples divided by the training time of the epoch
- * @param trainTime where the training seconds went (workerFit, broadcast, averaging, data), from
- *     dl4j-spark's training statistics; empty when they were not available
+ * @param trainTime where the training seconds went, in wall-clock time; {@link TrainTime#UNKNOWN} where
+ *     not measured
  */
 public record EpochMetrics(
     int epoch,
@@ -16,12 +16,8 @@ public record EpochMetrics(
     double examplesPerSecond,
     double trainSeconds,
     double validationSeconds,
-    java.util.Map<String, Double> trainTime,
+    TrainTime trainTime,
     double learningRate) {
-
-  public EpochMetrics {
-    trainTime = java.util.Map.copyOf(trainTime);
-  }
 
   public double seconds() {
     return trainSeconds + validationSeconds;

@@ -24,12 +24,18 @@ final class ProgressHook implements TrainingHook {
   private final LongAccumulator examples;
   private final DoubleAccumulator lossSum;
   private final LongAccumulator nonFinite;
+  private final LongAccumulator fitNanos;
   private final long seed;
+  /** When the current minibatch's fit began (each task has its own copy of the hook). */
+  private transient long fitStart;
 
-  /** @param nonFinite counts minibatches whose loss was NaN or infinite, kept out of the sum so it stays usable */
+  /**
+   * @param fitNanos the time spent fitting minibatches ({@link PhaseClock})
+   * @param nonFinite counts minibatches whose loss was NaN or infinite, kept out of the sum so it stays usable */
   ProgressHook(LongAccumulator minibatches, LongAccumulator examples, DoubleAccumulator lossSum,
-      LongAccumulator nonFinite, long seed) {
+      LongAccumulator nonFinite, LongAccumulator fitNanos, long seed) {
     this.seed = seed;
+    this.fitNanos = fitNanos;
     this.minibatches = minibatches;
     this.examples = examples;
     this.lossSum = lossSum;
@@ -47,6 +53,7 @@ final class ProgressHook implements TrainingHook {
   @Override
   public void preUpdate(DataSet minibatch, Model model) {
     reseed(model);
+    fitStart = System.nanoTime();
   }
 
   /** The seed of a minibatch's random draws: a function of the run seed, the iteration and the worker. */
@@ -67,6 +74,7 @@ final class ProgressHook implements TrainingHook {
 
   @Override
   public void postUpdate(DataSet minibatch, Model model) {
+    fitted();
     minibatches.add(1);
     examples.add(minibatch.numExamples());
     addLoss(model.score());
@@ -75,10 +83,19 @@ final class ProgressHook implements TrainingHook {
   @Override
   public void preUpdate(MultiDataSet minibatch, Model model) {
     reseed(model);
+    fitStart = System.nanoTime();
+  }
+
+  private void fitted() {
+    if (fitStart != 0) {
+      fitNanos.add(System.nanoTime() - fitStart);
+      fitStart = 0;
+    }
   }
 
   @Override
   public void postUpdate(MultiDataSet minibatch, Model model) {
+    fitted();
     minibatches.add(1);
     examples.add(minibatch.getFeatures(0).size(0));
     addLoss(model.score());

@@ -23,6 +23,7 @@ final class RoundTracker extends SparkListener {
   private final LongAccumulator examples;
   private final DoubleAccumulator lossSum;
   private final LongAccumulator nonFinite;
+  private final PhaseClock phases;
   private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
   private final List<RoundMetrics> pending = new ArrayList<>();
   private final boolean listening;
@@ -51,11 +52,17 @@ final class RoundTracker extends SparkListener {
     examples = sc.sc().longAccumulator("sparktrain examples");
     lossSum = sc.sc().doubleAccumulator("sparktrain loss sum");
     nonFinite = sc.sc().longAccumulator("sparktrain non-finite losses");
+    phases = new PhaseClock(sc);
     sc.sc().addSparkListener(this);
   }
 
   ProgressHook hook() {
-    return new ProgressHook(minibatches, examples, lossSum, nonFinite, seed);
+    return new ProgressHook(minibatches, examples, lossSum, nonFinite, phases.fitNanos(), seed);
+  }
+
+  /** Where the training time goes. */
+  PhaseClock phases() {
+    return phases;
   }
 
   /** Minibatches fitted, their summed finite loss, and minibatches with a NaN/Inf loss, so far (direct approach). */

@@ -17,7 +17,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.ui.model.stats.StatsListener;
@@ -71,7 +70,8 @@ final class SparkNetwork {
   private void wrap(MultiLayerNetwork net, long masterSeed) {
     spark = new SparkDl4jMultiLayer(sc, net, master(masterSeed));
     listeners();
-    spark.setCollectTrainingStats(true);
+    // dl4j-spark's statistics are not collected: PhaseClock measures the time in wall-clock terms.
+    spark.setCollectTrainingStats(false);
   }
 
   void fitPaths(JavaRDD<String> paths, DataSetLoader loader) {
@@ -123,10 +123,6 @@ final class SparkNetwork {
 
   Evaluation evaluate(JavaRDD<DataSet> data, List<String> labels) {
     return spark.evaluate(data, labels, Trainer.EVAL_BATCH);
-  }
-
-  SparkTrainingStats stats() {
-    return spark.getSparkTrainingStats();
   }
 
   void setLearningRate(double lr) {

@@ -29,7 +29,6 @@ final class TrainingLoop {
       double seconds) {}
 
   private final Parts p;
-  private final TimeBreakdown breakdown = new TimeBreakdown();
 
   TrainingLoop(Parts parts) {
     this.p = parts;
@@ -64,7 +63,7 @@ final class TrainingLoop {
     if (round == 0 || p.tracker().epoch() != epoch) {
       p.tracker().startEpoch(epoch, p.source().averagingRounds(epoch), round);
     }
-    p.sc().setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + p.train().epochs() + ": training", false);
+    p.sc().setJobGroup("epoch-" + epoch, "epoch " + epoch + "/" + p.train().epochs() + PhaseClock.TRAINING, false);
     double lr = p.schedule().rate(s.schedule(), epoch, round, rounds) * s.guard().scale()
         * p.stall().rateFactor(s.stall());
     s = rate(s, lr);
@@ -218,7 +217,7 @@ final class TrainingLoop {
     double trainSeconds = s.epoch().trainSeconds();
     EpochMetrics m = new EpochMetrics(epoch, s.epoch().meanLoss(), v.loss(), v.accuracy(),
         p.validation().trainCount() / Math.max(trainSeconds, 1e-9), trainSeconds, v.seconds(),
-        breakdown.next(p.net().stats(), p.net().workers()), s.learningRate());
+        p.tracker().phases().next(trainSeconds, p.net().workers()), s.learningRate());
     p.events().epochDone(m, epochs);
     LrSchedule.EpochEnd plateau = p.schedule().epochEnd(s.schedule(), v.loss());
     if (plateau.lowered()) {

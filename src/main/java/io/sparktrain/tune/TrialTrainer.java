@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -135,7 +134,7 @@ public final class TrialTrainer {
           (System.nanoTime() - e0) / 1e9));
       LrSchedule.EpochEnd end = schedule.epochEnd(state.schedule(), val[0]);
       EpochMetrics m = new EpochMetrics(epoch, lossSum / batches, val[0], val[1], train.size() / trainSeconds,
-          trainSeconds, 0, Map.of(), lr);
+          trainSeconds, 0, io.sparktrain.train.TrainTime.UNKNOWN, lr);
       EarlyStopping.Observation seen = early.observe(state.early(), epoch, early.metric(m));
       state = new State(epoch, end.next(), seen.next());
       if (early.shouldStop(state.early())) {

@@ -13,6 +13,7 @@ import io.sparktrain.train.EpochMetrics;
 import io.sparktrain.train.Recovery;
 import io.sparktrain.train.RoundMetrics;
 import io.sparktrain.train.StallEvent;
+import io.sparktrain.train.TrainTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class MetricsLogTest {
     log.diagnosis(new Diagnosis("exploding", 1, 2, List.of(), "nonFinite", Double.NaN, "gradients explode"));
     log.roundHealth(1, 0, List.of(new LayerHealth(0, "conv", 0.698, -3.02, 0.405, 0.0),
         new LayerHealth(1, "subsampling", Double.NaN, Double.NaN, 0.465, Double.NaN)));
-    log.epochDone(new EpochMetrics(1, 1.095, 0.676, 0.769, 137.8, 39.26, 2.82, Map.of("workerFit", 47.98), 0.001), 8);
+    log.epochDone(new EpochMetrics(1, 1.095, 0.676, 0.769, 137.8, 39.26, 2.82, new TrainTime(31.0, 3.9, 0.4, 3.96), 0.001), 8);
     log.flush();
 
     String written = Files.readString(dir.resolve(MetricsLog.FILE));
@@ -56,7 +57,7 @@ class MetricsLogTest {
     assertThat(pooling).isEqualTo(new MetricsLine.Layer(2, "subsampling", null, null, 0.465, null));
     MetricsLine.Epoch epoch = (MetricsLine.Epoch) lines.get(5);
     assertThat(epoch.seconds()).isEqualTo(39.26 + 2.82);
-    assertThat(epoch.trainTime()).containsExactly(Map.entry("workerFit", 47.98));
+    assertThat(epoch.trainTime()).isEqualTo(new MetricsLine.TrainTime(31.0, 3.9, 0.4, 3.96));
     assertThat(keysByType(written)).isEqualTo(keysByType(Files.readString(SummaryTest.GOLDEN.resolve("metrics.jsonl"))));
   }
 

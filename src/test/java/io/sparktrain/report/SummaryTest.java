@@ -86,7 +86,7 @@ class SummaryTest {
         {0.5294, 0.4919, 0.8336}, {0.4872, 0.4693, 0.8310}, {0.4415, 0.4704, 0.8301}};
     List<EpochMetrics> epochs = new ArrayList<>();
     for (double[] f : figures) {
-      epochs.add(new EpochMetrics(epochs.size() + 1, f[0], f[1], f[2], 197.5, 12.5, 0.5, Map.of("workerFit", 9.0),
+      epochs.add(new EpochMetrics(epochs.size() + 1, f[0], f[1], f[2], 197.5, 12.5, 0.5, new io.sparktrain.train.TrainTime(9.0, 2.0, 0.5, 1.0),
           0.0035));
     }
     TrainingHealth health = new TrainingHealth(

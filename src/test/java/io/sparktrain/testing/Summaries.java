@@ -39,7 +39,7 @@ public final class Summaries {
   /** The metrics.jsonl lines of {@link #completed}'s two epochs. */
   public static List<MetricsLine> epochs() {
     return List.of(
-        new MetricsLine.Epoch(1, 2, 0.9, 0.8, 0.7, 100.0, 2.0, 1.5, 0.5, Map.of(), 0.001, "2026-11-27T00:00:00Z"),
-        new MetricsLine.Epoch(2, 2, 0.5, 0.6, 0.8, 120.0, 1.8, 1.3, 0.5, Map.of(), 0.001, "2026-11-27T00:00:00Z"));
+        new MetricsLine.Epoch(1, 2, 0.9, 0.8, 0.7, 100.0, 2.0, 1.5, 0.5, new MetricsLine.TrainTime(1.2, 0.1, 0.05, 0.15), 0.001, "2026-11-27T00:00:00Z"),
+        new MetricsLine.Epoch(2, 2, 0.5, 0.6, 0.8, 120.0, 1.8, 1.3, 0.5, null, 0.001, "2026-11-27T00:00:00Z"));
   }
 }

@@ -36,7 +36,7 @@ class EarlyStoppingTest {
     assertThat(observe(e, 3, 0.84)).isFalse();
     assertThat(e.shouldStop(s)).isTrue();
     assertThat(s.bestEpoch()).isEqualTo(2);
-    assertThat(e.metric(new EpochMetrics(3, 0.3, 0.4, 0.84, 100, 1, 1, java.util.Map.of(), 0.01))).isEqualTo(0.84);
+    assertThat(e.metric(new EpochMetrics(3, 0.3, 0.4, 0.84, 100, 1, 1, TrainTime.UNKNOWN, 0.01))).isEqualTo(0.84);
   }
 
   @Test

@@ -31,7 +31,7 @@ final class TrainingStates {
         List.of(-3.7, Double.NaN), -3.7, true), 2.3026, new StallPolicy.Boost(2, 3, "stall", 2.2961, 4,
             List.of(2.1, Double.NaN), new DivergenceGuard.State(List.of(2.3), 0.23, 0.2, 7, List.of())), 1,
         List.of(new StallEvent(2, 3, StallEvent.Type.BOOST, "stall", 1e-3, 1e-2, 2.2961, "boosted")));
-    EpochMetrics epoch = new EpochMetrics(1, 0.9, 0.7, 0.75, 310.5, 12.25, 1.5, Map.of("workerFit", 9.0), 1e-3);
+    EpochMetrics epoch = new EpochMetrics(1, 0.9, 0.7, 0.75, 310.5, 12.25, 1.5, new TrainTime(9.0, 2.0, 0.25, 1.0), 1e-3);
     return new TrainingState(new TrainingState.Position(2, 5), w, 2.5e-4, new LrSchedule.State(0.1, 0.7, 1, 1.5),
         new DivergenceGuard.State(List.of(0.9, 0.8, 0.85), 0.23, 0.2, 4,
             List.of(new Recovery(1, 3, "the training loss is NaN", 1e-3, 2e-4))),

@@ -3,7 +3,6 @@ package io.sparktrain.report.schema;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One line of metrics.jsonl: a JSON object whose {@code type} names the record, then its components in
@@ -68,11 +67,23 @@ public sealed interface MetricsLine {
    * After every epoch.
    *
    * @param seconds trainSeconds + validationSeconds
-   * @param trainTime seconds of workerFit, broadcast, averaging and data, from dl4j-spark's statistics
+   * @param trainTime where trainSeconds went, in wall-clock seconds; null where not measured
    */
   record Epoch(int epoch, int epochs, Double trainLoss, Double validationLoss, Double validationAccuracy,
       Double examplesPerSecond, Double seconds, Double trainSeconds, Double validationSeconds,
-      Map<String, Double> trainTime, Double learningRate, String time) implements MetricsLine {}
+      TrainTime trainTime, Double learningRate, String time) implements MetricsLine {}
+
+  /**
+   * Where an epoch's training seconds went (io.sparktrain.train.TrainTime): the four parts add up to
+   * the epoch's trainSeconds.
+   *
+   * @param fit the workers fitting minibatches (mean per worker)
+   * @param workerOther the rest of the workers' tasks: the network from the broadcast parameters,
+   *     minibatches the prefetch did not hide, returning the parameters, exporting (first epoch)
+   * @param taskOverhead launching tasks and fetching their results
+   * @param driver the driver between tasks: broadcast, averaging, the checks between rounds
+   */
+  record TrainTime(Double fit, Double workerOther, Double taskOverhead, Double driver) {}
 
   /**
    * A resumed run continued here: the lines before it are those its checkpoint had seen; the earlier
