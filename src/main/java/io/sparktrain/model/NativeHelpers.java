@@ -28,6 +28,17 @@ public final class NativeHelpers {
     }
   }
 
+  /**
+   * Whether the native library ND4J loaded is a oneDNN build (JavaCPP extracts it from a folder named
+   * after the build, {@code linux-x86_64-onednn}). ND4J's own {@code isUseONEDNN()} is a setting that reads
+   * true on builds without oneDNN too.
+   */
+  public static boolean oneDnnBuild() {
+    org.nd4j.linalg.factory.Nd4j.getBackend();
+    return org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet().stream()
+        .anyMatch(e -> e.getKey().contains("nd4jcpu") && String.valueOf(e.getValue()).contains("onednn"));
+  }
+
   /** Whether layers built now in this JVM use the native helpers. */
   public static boolean enabled() {
     return "false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"));

@@ -29,7 +29,7 @@ final class Backend {
           env.getOrDefault("cuda.devicesInformation", "")));
     }
     List<String> flags = cpuFlags();
-    boolean oneDnn = org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+    boolean oneDnn = NativeHelpers.oneDnnBuild();
     String text = String.format(Locale.ROOT, "CPU backend %s (BLAS %s, %s cores), native build %s; CPU has %s",
         backend, env.getOrDefault("blas.vendor", "?"), env.getOrDefault("cores", "?"),
         oneDnn ? "with oneDNN" : "without oneDNN", flags.isEmpty() ? "no AVX2/AVX-512" : String.join(", ", flags));

@@ -61,7 +61,7 @@ public final class PlainDl4jThroughput {
     net.init();
     // Which engine this is: the native build (with or without oneDNN) and whether DL4J's helpers are on.
     System.out.printf(Locale.ROOT, "engine oneDNN-build %s helpers %s threads %s%n",
-        org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN(),
+        io.sparktrain.model.NativeHelpers.oneDnnBuild(),
         net.getLayer(0).getHelper() != null, Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads"));
     boolean opProfile = Boolean.getBoolean("bench.opProfile");
     for (int epoch = 1; epoch <= epochs; epoch++) {

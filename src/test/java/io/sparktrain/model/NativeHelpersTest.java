@@ -43,6 +43,8 @@ class NativeHelpersTest {
 
   @Test
   void shippedNativeBuild_hasOneDnn_andTheOldLookupSeesIt() {
+    assertThat(NativeHelpers.oneDnnBuild()).as("loaded natives: %s", org.bytedeco.javacpp.Loader.getLoadedLibraries())
+        .isTrue();
     assertThat(Nd4jCpu.Environment.getInstance().isUseONEDNN()).isTrue();
     assertThat(org.nd4j.nativeblas.Nd4jCpu$Environment.getInstance().isUseMKLDNN()).isTrue();
   }
