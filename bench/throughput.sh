@@ -6,7 +6,7 @@
 #   3. plain single-JVM DL4J on sparktrain's engine (oneDNN build, helpers on), both cores,
 #   4. the same with one ND4J thread,
 #   5. sparktrain on local[1], 6. on local[2] (one ND4J thread per task, the job's averaging frequency),
-#   7. sparktrain on local[2] averaging every 5 minibatches.
+#   7, 8. sparktrain on local[2] averaging every 20 and every 5 minibatches.
 # Prints examples/s of the last epoch of each and the ratios to PyTorch and to the baseline, and writes
 # the table into docs/BENCHMARKS.md.
 #   bench/throughput.sh [JOB_CONF] [EPOCHS]       default: conf/fashion-mnist.conf 2
@@ -50,6 +50,7 @@ run() {
 }
 run "local[1]" local1
 run "local[2]" local2
+run "local[2]" local2-avg20 --set train.averagingFrequency=20
 run "local[2]" local2-avg5 --set train.averagingFrequency=5
 
 python3 - "$OUT" "$CONF" "$EPOCHS" <<'PY'
@@ -78,6 +79,7 @@ rows = [("PyTorch 1.13 CPU, 2 threads (the peer)", plain("pytorch")),
         ("plain DL4J on sparktrain's engine, 1 thread", plain("engine1")),
         ("sparktrain local[1]", spark("local1")),
         ("sparktrain local[2]", spark("local2")),
+        ("sparktrain local[2], averagingFrequency 20", spark("local2-avg20")),
         ("sparktrain local[2], averagingFrequency 5", spark("local2-avg5"))]
 torch = rows[0][1][0] if rows[0][1] else None
 base = rows[1][1][0]
