@@ -1,5 +1,6 @@
 package io.sparktrain.preflight;
 
+import io.sparktrain.model.NativeHelpers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import io.sparktrain.model.NativeHelpers;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Loads the ND4J backend and says which it is, what it runs on, and whether the CPU build fits the CPU. */

@@ -108,6 +108,9 @@ public final class ModelFile {
 
   /** The network of a model.zip's bytes; {@code uri} names the file when they are not a DL4J model. */
   static MultiLayerNetwork restore(String uri, byte[] bytes) {
+    // The layers are created here, also on the executors of an application that is not sparktrain's (a
+    // Spark ML pipeline scoring with SparktrainModel): their oneDNN implementations must be on first.
+    io.sparktrain.model.NativeHelpers.enable();
     try {
       return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
     } catch (IOException | RuntimeException e) {
