@@ -126,7 +126,9 @@ class StandaloneClusterIT {
   static List<String> faultJob(String run) {
     return List.of("submit-scripts/submit-standalone.sh", "--master", "spark://127.0.0.1:" + masterPort, "--config",
         "conf/fashion-mnist-sample.conf", "--output", hdfs + "/runs/" + run, "--set", "data.trainPerClass=300",
-        "--set", "train.epochs=3", "--set", "checkpoint.everyRounds=2", "--set",
+        "--set", "train.epochs=3", "--set", "checkpoint.everyRounds=2",
+        // Tasks of 20 minibatches (about half a second each here) are long enough for a kill to land inside one.
+        "--set", "train.averagingFrequency=20", "--set",
         "train.exportDirectory=" + hdfs + "/export", "--executor-memory", "2g", "--executor-cores", "1",
         "--total-executor-cores", "2", "--driver-memory", "2g", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.driver.host=127.0.0.1", "--skip-doctor");
@@ -171,7 +173,32 @@ class StandaloneClusterIT {
       }
       Thread.sleep(300);
     }
-    Thread.sleep(2500);
+    Thread.sleep(1000);
+  }
+
+  /**
+   * Waits until the run's checkpoint pointer (LATEST, written after the checkpoint it names) lists a
+   * checkpoint within epoch 2 after one of its rounds (checkpoint-0002-00000 is the end of epoch 1): a
+   * resume then starts in the middle of epoch 2.
+   */
+  static final java.util.regex.Pattern MID_EPOCH_TWO = java.util.regex.Pattern.compile("checkpoint-0002-0*[1-9]");
+
+  static void checkpointInEpochTwo(Process p, String run, Path log) throws Exception {
+    org.apache.hadoop.fs.Path latest = new org.apache.hadoop.fs.Path(hdfs + "/runs/" + run + "/checkpoints/LATEST");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (true) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("no checkpoint in epoch 2: " + Files.readString(log));
+      }
+      try {
+        if (fs.exists(latest) && MID_EPOCH_TWO.matcher(text(latest.toString())).find()) {
+          return;
+        }
+      } catch (IOException replacedWhileRead) {
+        // LATEST is replaced by a rename; look again
+      }
+      Thread.sleep(100);
+    }
   }
 
   /**
@@ -262,7 +289,7 @@ class StandaloneClusterIT {
   void driverKilledMidEpoch_theSameSubmissionAgainResumes_sameParameters() throws Exception {
     Path log = BASE.resolve("driver-kill.log");
     Process p = submit(faultJob("driver-kill"), log);
-    midEpochTwo(p, "driver-kill", log);
+    checkpointInEpochTwo(p, "driver-kill", log);
     ProcessHandle driver = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("SparkSubmit"))
         .findFirst().orElseThrow(() -> new AssertionError("no driver JVM under the submission"));
     long killed = System.nanoTime();

@@ -172,10 +172,11 @@ class YarnIT {
   @Order(3)
   void undersizedOverhead_refusedByThePreflight_andKilledByYarnWhenSubmittedAnyway_exit8() throws Exception {
     Path log = BASE.resolve("undersized.log");
-    // Minibatches of 1,024 with a container of the 1g heap + 1m: ND4J's arrays and libraries outside the heap
-    // do not fit (the script would have asked for off-heap + 1g of overhead).
+    // Minibatches of 4,096 with a container of the 1g heap + 1m: ND4J's arrays and libraries outside the heap
+    // do not fit (the script would have asked for off-heap + 1g of overhead). With oneDNN's convolutions (no
+    // im2col buffers) minibatches of 1,024 stayed inside 1 GiB.
     List<String> undersized = job("client", "yarn-undersized", "undersized", "--executor-memory", "1g",
-        "--conf", "spark.executor.memoryOverhead=1m", "--set", "train.batchSizePerWorker=1024",
+        "--conf", "spark.executor.memoryOverhead=1m", "--set", "train.batchSizePerWorker=4096",
         "--conf", "spark.driver.host=127.0.0.1",
         // A task lost with its killed executor fails the job at once, instead of after Spark's 4 attempts.
         "--conf", "spark.task.maxFailures=1", "--set", "train.epochs=1");
