@@ -112,7 +112,7 @@ public final class AugmentPipeline implements Serializable {
     if (exampleOps.isEmpty()) {
       return e;
     }
-    return new Example(row(e.features(), epoch, index), e.label());
+    return e.withFeatures(row(e.features(), epoch, index));
   }
 
   /** The per-example operations on one row, with the randomness of (seed, epoch, index); a new array. */
@@ -169,7 +169,7 @@ public final class AugmentPipeline implements Serializable {
    */
   public JavaRDD<DataSet> epoch(JavaPairRDD<Example, Long> indexed, int epoch, int batchSize, int numClasses) {
     AugmentPipeline self = this;
-    return Batches.indexed(indexed, batchSize, numClasses).map(t -> self.augment(t._2(), epoch, t._1()));
+    return Batches.indexed(indexed, batchSize, numClasses, shape).map(t -> self.augment(t._2(), epoch, t._1()));
   }
 
   /** What runs, in order, for summary.json and the report. */

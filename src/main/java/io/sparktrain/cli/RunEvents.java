@@ -38,6 +38,12 @@ final class RunEvents implements TrainingEvents {
   }
 
   @Override
+  public void roundTimeHealth(int epoch, int round, io.sparktrain.health.TimeHealth health) {
+    metrics.roundTimeHealth(epoch, round, health);
+    others.forEach(o -> o.roundTimeHealth(epoch, round, health));
+  }
+
+  @Override
   public void roundHealth(int epoch, int round, List<LayerHealth> layers) {
     metrics.roundHealth(epoch, round, layers);
     others.forEach(o -> o.roundHealth(epoch, round, layers));

@@ -274,41 +274,60 @@ public final class ConfigLoader {
         new ParquetOptions(r.at("parquet").string("label"), r.at("parquet").stringList("features"),
             r.at("parquet").intList("imageShape")),
         new ImageOptions(r.at("images").intValue("height"), r.at("images").intValue("width"),
-            r.at("images").bool("grayscale")), r.longValue("seed"), DataLimits.read(r.at("limits")));
+            r.at("images").bool("grayscale")), r.longValue("seed"), DataLimits.read(r.at("limits")),
+        SequenceOptions.read(r.at("sequence")), GeneratedOptions.read(r.at("generated")));
   }
 
   private static final Set<String> LAYER_KEYS = new TreeSet<>(List.of("type", "units", "filters", "kernel", "stride",
-      "padding", "pooling", "rate", "loss", "activation", "weightInit"));
+      "padding", "pooling", "rate", "loss", "activation", "weightInit", "wraps", "mode", "forgetGateBias",
+      "recurrentGain", "vocabulary"));
 
   private static ModelConfig model(ConfigReader r) {
     List<LayerSpec> layers = new ArrayList<>();
     for (ConfigReader layer : r.objectList("layers")) {
-      layers.add(layer(layer));
+      layers.add(layer(layer, r));
     }
     ConfigReader u = r.at("updater");
     UpdaterSpec updater = new UpdaterSpec(u.string("type").toLowerCase(Locale.ROOT), u.doubleValue("learningRate"),
         u.doubleValue("momentum"));
     return new ModelConfig(layers, r.string("activation").toLowerCase(Locale.ROOT),
         r.string("weightInit").toLowerCase(Locale.ROOT), r.doubleValue("l2"), updater,
-        r.string("gradientNormalization").toLowerCase(Locale.ROOT), r.doubleValue("gradientThreshold"));
+        r.string("gradientNormalization").toLowerCase(Locale.ROOT), r.doubleValue("gradientThreshold"),
+        r.intValue("tbpttLength"), r.at("recurrent").doubleValue("gradientThreshold"));
   }
 
-  private static LayerSpec layer(ConfigReader l) {
+  private static LayerSpec layer(ConfigReader l, ConfigReader model) {
     for (String key : l.keys()) {
       if (!LAYER_KEYS.contains(key)) {
         throw new ConfigException(l.key(key), "unknown layer key; a layer takes " + String.join(", ", LAYER_KEYS));
       }
     }
     String type = l.string("type").toLowerCase(Locale.ROOT);
-    List<Integer> defaultStride = type.equals("subsampling") ? List.of(2, 2) : List.of(1, 1);
-    List<Integer> defaultKernel = type.equals("subsampling") ? List.of(2, 2) : List.of(3, 3);
-    String defaultActivation = type.equals("output") ? "softmax" : "";
-    return new LayerSpec(l.prefix(), type, l.intValue("units", 0), l.intValue("filters", 0),
-        l.intPair("kernel", defaultKernel), l.intPair("stride", defaultStride),
+    boolean oneD = type.equals("conv1d") || type.equals("subsampling1d");
+    List<Integer> kernel;
+    List<Integer> stride;
+    if (oneD) {
+      // One number each: a 1-d layer slides along the time steps only.
+      kernel = List.of(l.intValue("kernel", type.equals("subsampling1d") ? 2 : 3), 1);
+      stride = List.of(l.intValue("stride", type.equals("subsampling1d") ? 2 : 1), 1);
+    } else {
+      kernel = l.intPair("kernel", type.equals("subsampling") ? List.of(2, 2) : List.of(3, 3));
+      stride = l.intPair("stride", type.equals("subsampling") ? List.of(2, 2) : List.of(1, 1));
+    }
+    // Output layers default to softmax, recurrent ones to tanh (ReLU's unbounded output, fed back at every
+    // step, grows without limit); the others to model.activation.
+    String defaultActivation = LayerSpec.OUTPUTS.contains(type) ? "softmax"
+        : LayerSpec.RECURRENT.contains(type) ? "tanh" : "";
+    ConfigReader rec = model.at("recurrent");
+    LayerSpec.SequenceKeys sequence = new LayerSpec.SequenceKeys(l.string("wraps", "lstm").toLowerCase(Locale.ROOT),
+        l.string("mode", "concat").toLowerCase(Locale.ROOT),
+        l.doubleValue("forgetGateBias", rec.doubleValue("forgetGateBias")),
+        l.doubleValue("recurrentGain", 0.0), l.intValue("vocabulary", 0));
+    return new LayerSpec(l.prefix(), type, l.intValue("units", 0), l.intValue("filters", 0), kernel, stride,
         l.string("padding", "same").toLowerCase(Locale.ROOT), l.string("pooling", "max").toLowerCase(Locale.ROOT),
         l.doubleValue("rate", 0.5), l.string("loss", "mcxent").toLowerCase(Locale.ROOT),
         l.string("activation", defaultActivation).toLowerCase(Locale.ROOT),
-        l.string("weightInit", "").toLowerCase(Locale.ROOT));
+        l.string("weightInit", "").toLowerCase(Locale.ROOT), sequence);
   }
 
   private static TrainConfig train(ConfigReader r) {
@@ -374,7 +393,8 @@ public final class ConfigLoader {
     return new HealthConfig(r.bool("enabled"), r.intValue("sampleEvery"), r.intValue("consecutive"),
         r.doubleValue("vanishingRatio"), r.doubleValue("vanishingRelativeNorm"), r.doubleValue("explodingRatio"),
         r.doubleValue("explodingGrowth"), r.intValue("growthWindow"), r.doubleValue("deadReluFraction"),
-        stall(r.at("stall")));
+        stall(r.at("stall")), new HealthConfig.Time(r.at("time").doubleValue("vanishingRatio"),
+            r.at("time").doubleValue("explodingRatio"), r.at("time").doubleValue("horizonFraction")));
   }
 
   private static HealthConfig.Stall stall(ConfigReader r) {

@@ -13,6 +13,8 @@ import java.util.List;
  * @param seed the seed of the splits ({@code data.seed}: the job's seed unless set, so that a search's
  *     trials, each with its own seed, share one split)
  * @param limits what a file may declare before memory is allocated for it ({@code data.limits})
+ * @param sequence how sequences are read ({@code data.sequence}; sequence-csv)
+ * @param generated the task made on the fly ({@code data.generated}; generated)
  */
 public record DataConfig(
     String format,
@@ -33,14 +35,32 @@ public record DataConfig(
     ParquetOptions parquet,
     ImageOptions images,
     long seed,
-    DataLimits limits) {
+    DataLimits limits,
+    SequenceOptions sequence,
+    GeneratedOptions generated) {
 
-  public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images");
+  public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images", "sequence-csv", "generated");
+  /** The formats whose examples are sequences. */
+  public static final List<String> SEQUENCE_FORMATS = List.of("sequence-csv", "generated");
+
+  /** Sources of rows or images (the sequence and generated options at values that do not apply to them). */
+  public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
+      double validationFraction, double testFraction, int numClasses, List<String> classNames, String normalization,
+      double scaleMax, int partitions, int trainPerClass, double maxRejectedFraction, CsvOptions csv,
+      ParquetOptions parquet, ImageOptions images, long seed, DataLimits limits) {
+    this(format, train, trainLabels, test, testLabels, validationFraction, testFraction, numClasses, classNames,
+        normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images, seed, limits,
+        new SequenceOptions("sequence", "step", "label", List.of(), SequenceOptions.Labels.SEQUENCE, 0,
+            SequenceOptions.TooLong.QUARANTINE),
+        new GeneratedOptions(GeneratedOptions.Task.RECALL, 10, 4, 1000, 100));
+  }
   public static final List<String> NORMALIZATIONS = List.of("scale", "standardize", "none");
 
   public DataConfig {
     Check.oneOf("data.format", format, FORMATS);
-    Check.notBlank("data.train", train, "the URI or path of the training data");
+    if (!format.equals("generated")) {
+      Check.notBlank("data.train", train, "the URI or path of the training data");
+    }
     if (format.equals("idx")) {
       Check.notBlank("data.trainLabels", trainLabels, "the labels file that goes with data.train (idx format)");
       Check.that(test.isBlank() == testLabels.isBlank(), test.isBlank() ? "data.test" : "data.testLabels",
@@ -64,11 +84,21 @@ public record DataConfig(
     return format.equals("idx") || format.equals("images") || format.equals("parquet") && !parquet.imageShape().isEmpty();
   }
 
+  /** Whether examples are sequences (time steps of features). */
+  public boolean isSequence() {
+    return SEQUENCE_FORMATS.contains(format);
+  }
+
+  /** Whether the test set is separate from data.train (a test source, or drawn separately by a generated task). */
+  public boolean separateTestSet() {
+    return hasTestSet() || format.equals("generated");
+  }
+
   /** This config with the class names found in the data (image folders name their classes). */
   public DataConfig withClassNames(List<String> names) {
     return new DataConfig(format, train, trainLabels, test, testLabels, validationFraction, testFraction, numClasses,
         names, normalization, scaleMax, partitions, trainPerClass, maxRejectedFraction, csv, parquet, images, seed,
-        limits);
+        limits, sequence, generated);
   }
 
   public boolean hasTestSet() {

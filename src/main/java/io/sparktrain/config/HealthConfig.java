@@ -14,7 +14,30 @@ public record HealthConfig(
     double explodingGrowth,
     int growthWindow,
     double deadReluFraction,
-    Stall stall) {
+    Stall stall,
+    Time time) {
+
+  /**
+   * Gradients through time ({@code health.time}), for networks of sequences: the gradient reaching the first
+   * time step over the one at the last, below {@code vanishingRatio} or above {@code explodingRatio} for
+   * {@code consecutive} rounds; the horizon reported is where the gradient falls below {@code horizonFraction}
+   * of the last step's.
+   */
+  public record Time(double vanishingRatio, double explodingRatio, double horizonFraction) {
+    public Time {
+      Check.range("health.time.vanishingRatio", vanishingRatio, 0, true, 1);
+      Check.range("health.time.explodingRatio", explodingRatio, 1, true, 1e300);
+      Check.range("health.time.horizonFraction", horizonFraction, 0, true, 1);
+    }
+  }
+
+  /** Without the through-time thresholds' own values (tests of the other rules). */
+  public HealthConfig(boolean enabled, int sampleEvery, int consecutive, double vanishingRatio,
+      double vanishingRelativeNorm, double explodingRatio, double explodingGrowth, int growthWindow,
+      double deadReluFraction, Stall stall) {
+    this(enabled, sampleEvery, consecutive, vanishingRatio, vanishingRelativeNorm, explodingRatio, explodingGrowth,
+        growthWindow, deadReluFraction, stall, new Time(1e-6, 1e4, 1e-3));
+  }
 
   /**
    * The stall rule ({@code health.stall}): the training loss over the last {@code window} kept rounds is

@@ -42,11 +42,50 @@ public record JobConfig(
     Check.that(out.units() == 0 || out.units() == data.numClasses(), out.key() + ".units",
         "is " + out.units() + " but data.numClasses = " + data.numClasses()
             + "; leave units out of the output layer, or make them equal");
+    sequenceChecks(data, model);
     for (LayerSpec layer : model.layers()) {
       boolean spatial = layer.type().equals("conv") || layer.type().equals("subsampling");
       Check.that(!spatial || data.isImage(), layer.key() + ".type",
           "a " + layer.type() + " layer needs image input (data.format = idx or images, or parquet "
               + "with data.parquet.imageShape), but the data are tabular rows; use dense layers for tabular data");
+    }
+  }
+
+  /** What sequence data and sequence layers need of each other. */
+  private static void sequenceChecks(DataConfig data, ModelConfig model) {
+    List<LayerSpec> layers = model.layers();
+    if (model.sequential() != data.isSequence()) {
+      LayerSpec first = layers.stream().filter(l -> LayerSpec.SEQUENCE.contains(l.type())).findFirst()
+          .orElse(layers.get(0));
+      Check.that(false, model.sequential() ? first.key() + ".type" : "data.format", model.sequential()
+          ? "a " + first.type() + " layer takes sequences, but data.format = " + data.format()
+              + " gives single examples; use data.format = sequence-csv (or generated)"
+          : "data.format = " + data.format() + " gives sequences, but the model has no sequence layer; start it with "
+              + "lstm, simplernn, conv1d or embedding");
+    }
+    if (!data.isSequence()) {
+      return;
+    }
+    LayerSpec last = layers.get(layers.size() - 1);
+    boolean perStep = data.format().equals("sequence-csv") && data.sequence().labels() == SequenceOptions.Labels.STEP;
+    if (last.type().equals("rnnoutput")) {
+      Check.that(perStep, last.key() + ".type", "rnnoutput predicts at every time step, but the data have one label "
+          + "per sequence; set data.sequence.labels = step, or end with lasttimestep (or globalpooling) and output");
+    } else {
+      Check.that(!perStep, last.key() + ".type", "the data have a label per time step (data.sequence.labels = step), "
+          + "so the last layer must be rnnoutput");
+      boolean collapsed = layers.stream().anyMatch(l -> l.type().equals("lasttimestep") || l.type().equals("globalpooling"));
+      Check.that(collapsed, last.key() + ".type", "an output layer predicts once per sequence: put a lasttimestep "
+          + "(or globalpooling) layer before it, or use rnnoutput for a prediction per time step");
+    }
+    if (layers.get(0).type().equals("embedding")) {
+      Check.that(data.normalization().equals("none"), "data.normalization",
+          "must be none with an embedding layer: its input is token ids, which scaling would change");
+    }
+    if (data.format().equals("generated")) {
+      Check.that(data.numClasses() == data.generated().symbols(), "data.numClasses",
+          "is " + data.numClasses() + " but the generated task has " + data.generated().symbols()
+              + " symbols (data.generated.symbols), one class each");
     }
   }
 }

@@ -32,9 +32,9 @@ public final class BatchFiles {
    *
    * @param indexed the training split with each example's index (zipWithIndex: consecutive within a partition)
    */
-  public static List<String> export(JavaPairRDD<Example, Long> indexed, int batchSize, int numClasses, String dir,
-      Broadcast<SerializableHadoopConfig> hadoop) {
-    List<String> paths = new ArrayList<>(Batches.indexed(indexed, batchSize, numClasses)
+  public static List<String> export(JavaPairRDD<Example, Long> indexed, int batchSize, int numClasses, Shape shape,
+      String dir, Broadcast<SerializableHadoopConfig> hadoop) {
+    List<String> paths = new ArrayList<>(Batches.indexed(indexed, batchSize, numClasses, shape)
         .map(t -> write(t._2(), dir, t._1(), hadoop)).collect());
     paths.sort(null);
     return paths;

@@ -12,12 +12,24 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
-/** Groups examples into DL4J minibatches on the executors: flat features and one-hot labels. */
+/**
+ * Groups examples into DL4J minibatches on the executors: flat features and one-hot labels, or for
+ * sequences features of shape [minibatch, features, steps] (NCW) with a mask where lengths differ.
+ */
 public final class Batches {
   private Batches() {}
 
   public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses) {
     return examples.mapPartitions(it -> map(groups(it, batchSize), batch -> toDataSet(batch, numClasses)));
+  }
+
+  /** Minibatches of examples of {@code shape}: sequences become 3-d minibatches. */
+  public static JavaRDD<DataSet> of(JavaRDD<Example> examples, int batchSize, int numClasses, Shape shape) {
+    if (!shape.sequence()) {
+      return of(examples, batchSize, numClasses);
+    }
+    int width = shape.width();
+    return examples.mapPartitions(it -> map(groups(it, batchSize), batch -> sequences(batch, numClasses, width)));
   }
 
   /**
@@ -27,11 +39,69 @@ public final class Batches {
    */
   public static JavaRDD<Tuple2<Long, DataSet>> indexed(JavaPairRDD<Example, Long> indexed, int batchSize,
       int numClasses) {
+    return indexed(indexed, batchSize, numClasses, null);
+  }
+
+  /** As {@link #indexed(JavaPairRDD, int, int)}, for examples of {@code shape} (null: flat rows or images). */
+  public static JavaRDD<Tuple2<Long, DataSet>> indexed(JavaPairRDD<Example, Long> indexed, int batchSize,
+      int numClasses, Shape shape) {
+    int stepWidth = shape != null && shape.sequence() ? shape.width() : 0;
     return indexed.mapPartitions(it -> map(groups(it, batchSize), batch -> {
       List<Example> examples = new ArrayList<>(batch.size());
       batch.forEach(t -> examples.add(t._1()));
-      return new Tuple2<>(batch.get(0)._2(), toDataSet(examples, numClasses));
+      return new Tuple2<>(batch.get(0)._2(), stepWidth > 0 ? sequences(examples, numClasses, stepWidth)
+          : toDataSet(examples, numClasses));
     }));
+  }
+
+  /** One minibatch of examples of {@code shape}. */
+  public static DataSet toDataSet(List<Example> batch, int numClasses, Shape shape) {
+    return shape.sequence() ? sequences(batch, numClasses, shape.width()) : toDataSet(batch, numClasses);
+  }
+
+  /**
+   * One minibatch of sequences of {@code width} features per step, padded to the longest: features
+   * [n, width, steps]; labels [n, classes] for sequence labels or [n, classes, steps] for per-step labels.
+   * Where lengths differ, a mask [n, steps] marks the real steps (of the labels too, when per step), and
+   * a padded step is all zeros.
+   */
+  public static DataSet sequences(List<Example> batch, int numClasses, int width) {
+    int n = batch.size();
+    int steps = 0;
+    boolean ragged = false;
+    for (Example ex : batch) {
+      int length = ex.features().length / width;
+      ragged |= steps != 0 && length != steps;
+      steps = Math.max(steps, length);
+    }
+    boolean perStep = batch.get(0).labelledPerStep();
+    float[] features = new float[n * width * steps];
+    float[] labels = new float[n * numClasses * (perStep ? steps : 1)];
+    float[] mask = ragged ? new float[n * steps] : null;
+    for (int i = 0; i < n; i++) {
+      Example ex = batch.get(i);
+      float[] x = ex.features();
+      int length = x.length / width;
+      for (int t = 0; t < length; t++) {
+        for (int f = 0; f < width; f++) {
+          features[(i * width + f) * steps + t] = x[t * width + f];
+        }
+        if (mask != null) {
+          mask[i * steps + t] = 1f;
+        }
+        if (perStep) {
+          labels[(i * numClasses + ex.stepLabels()[t]) * steps + t] = 1f;
+        }
+      }
+      if (!perStep) {
+        labels[i * numClasses + ex.label()] = 1f;
+      }
+    }
+    INDArray x = Nd4j.create(features, new long[] {n, width, steps}, 'c');
+    INDArray y = perStep ? Nd4j.create(labels, new long[] {n, numClasses, steps}, 'c')
+        : Nd4j.create(labels, new long[] {n, numClasses}, 'c');
+    INDArray m = mask == null ? null : Nd4j.create(mask, new long[] {n, steps}, 'c');
+    return new DataSet(x, y, m, perStep ? m : null);
   }
 
   /** One minibatch from a list of examples, all with the same feature count. */

@@ -77,6 +77,10 @@ public final class DataLoader {
       case "idx" -> idx(sc, config, partitions, q);
       case "images" -> images(spark, config, partitions, q);
       case "parquet" -> parquet(spark, config, partitions, q);
+      case "generated" -> new Read(GeneratedSource.train(sc, config.generated(), config.seed(), partitions),
+          GeneratedSource.test(sc, config.generated(), config.seed(), partitions),
+          GeneratedSource.shape(config.generated()), List.of(), classNames(config));
+      case "sequence-csv" -> sequenceCsv(spark, config, partitions, q);
       default -> csv(spark, config, partitions, q);
     };
     JavaRDD<Example> all = read.all().persist(StorageLevel.MEMORY_AND_DISK());
@@ -89,7 +93,7 @@ public final class DataLoader {
       train = perClass(train, config.trainPerClass(), split);
     }
     SplitIdentity identity = SplitIdentity.of(identity(train), identity(validation), identity(test));
-    FeatureScaler scaler = fixed.scaler() != null ? fixed.scaler() : FeatureScaler.fit(config, train, read.shape().size());
+    FeatureScaler scaler = fixed.scaler() != null ? fixed.scaler() : FeatureScaler.fit(config, train, read.shape().featureCount());
     train = scaled(train, scaler);
     validation = scaled(validation, scaler);
     test = scaled(test, scaler);
@@ -171,6 +175,21 @@ public final class DataLoader {
       test = byIdentity(q.accepted(config.test(), "test", t.records()), partitions);
     }
     return new Read(all, test, Shape.features(csv.featureCount()), csv.featureNames(), classNames(config));
+  }
+
+  private static Read sequenceCsv(SparkSession spark, DataConfig config, int partitions, Quarantine q) {
+    SequenceCsvSource.SequenceData d = SequenceCsvSource.read(spark, config.train(), config.csv(), config.sequence(),
+        config.numClasses(), config.limits());
+    JavaRDD<Example> all = byIdentity(q.accepted(config.train(), "train", d.records()), partitions);
+    JavaRDD<Example> test = null;
+    if (config.hasTestSet()) {
+      SequenceCsvSource.SequenceData t = SequenceCsvSource.read(spark, config.test(), config.csv(), config.sequence(),
+          config.numClasses(), config.limits());
+      sameWidth(config, t.featureNames().size(), d.featureNames().size());
+      test = byIdentity(q.accepted(config.test(), "test", t.records()), partitions);
+    }
+    return new Read(all, test, Shape.sequence(config.sequence().maxLength(), d.featureNames().size()),
+        d.featureNames(), classNames(config));
   }
 
   private static void sameWidth(DataConfig config, int test, int train) {

@@ -17,7 +17,12 @@ import org.apache.spark.api.java.JavaRDD;
 public record FeatureScaler(String kind, float[] offset, float[] scale) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Fits the scaler that {@code config.normalization()} names on the training examples. */
+  /**
+   * Fits the scaler that {@code config.normalization()} names on the training examples: per feature of a
+   * row or an image, or per feature of a time step over all steps of every sequence.
+   *
+   * @param featureCount features per row, or per time step of a sequence ({@link Shape#featureCount()})
+   */
   public static FeatureScaler fit(DataConfig config, JavaRDD<Example> train, int featureCount) {
     switch (config.normalization()) {
       case "scale":
@@ -31,13 +36,16 @@ public record FeatureScaler(String kind, float[] offset, float[] scale) implemen
 
   private static FeatureScaler standardize(JavaRDD<Example> train, int n) {
     // count, then n sums, then n sums of squares; summed on the executors, only 2n+1 numbers come back.
+    // A row is counted once; a sequence once per time step (its features are n per step).
     double[] zero = new double[2 * n + 1];
     double[] totals = train.treeAggregate(zero, (acc, ex) -> {
-      acc[0] += 1;
       float[] x = ex.features();
-      for (int i = 0; i < n; i++) {
-        acc[1 + i] += x[i];
-        acc[1 + n + i] += (double) x[i] * x[i];
+      for (int start = 0; start + n <= x.length; start += n) {
+        acc[0] += 1;
+        for (int i = 0; i < n; i++) {
+          acc[1 + i] += x[start + i];
+          acc[1 + n + i] += (double) x[start + i] * x[start + i];
+        }
       }
       return acc;
     }, (a, b) -> {
@@ -70,13 +78,14 @@ public record FeatureScaler(String kind, float[] offset, float[] scale) implemen
         }
       }
       case "standardize" -> {
+        int n = offset.length;
         for (int i = 0; i < x.length; i++) {
-          y[i] = (x[i] - offset[i]) * scale[i];
+          y[i] = (x[i] - offset[i % n]) * scale[i % n];
         }
       }
       default -> System.arraycopy(x, 0, y, 0, x.length);
     }
-    return new Example(y, ex.label());
+    return ex.withFeatures(y);
   }
 
   /** What was fitted, for summary.json. */

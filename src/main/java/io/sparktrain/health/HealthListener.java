@@ -15,6 +15,8 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runs on the executors inside every worker's network. On one minibatch in {@code sampleEvery} (counted
@@ -34,6 +36,7 @@ public final class HealthListener extends BaseTrainingListener implements Serial
   private transient double[] deadFraction;
   private transient double[] gradientNorm;
   private transient boolean nonFinite;
+  private transient double[] stepGradient;
 
   HealthListener(CollectionAccumulator<HealthSample> samples, int sampleEvery) {
     this.samples = samples;
@@ -96,6 +99,9 @@ public final class HealthListener extends BaseTrainingListener implements Serial
         gradientNorm[i] = Math.sqrt(sumSquares[i]) / batch;
       }
     }
+    // Before the update: the gradient through time that this step trains with (one bad step can wreck
+    // the recurrent weights, after which the explosion that did it is gone).
+    stepGradient = stepGradient(net);
   }
 
   @Override
@@ -119,10 +125,64 @@ public final class HealthListener extends BaseTrainingListener implements Serial
       ratio[i] = meanWeight == 0 ? Double.NaN : update.amean().getDouble(0) / meanWeight;
     }
     samples.add(new HealthSample(gradientNorm, ratio, activationStd == null ? nans(n) : activationStd,
-        deadFraction == null ? nans(n) : deadFraction, nonFinite, model.score()));
+        deadFraction == null ? nans(n) : deadFraction, nonFinite, model.score(),
+        stepGradient == null ? new double[0] : stepGradient));
+    stepGradient = null;
     gradientNorm = null;
     activationStd = null;
     deadFraction = null;
+  }
+
+  /**
+   * For sequences [minibatch, features, steps]: the norm at each step of the loss gradient with respect
+   * to the input, over the minibatch. Its fall from the last steps to the first is how far back the
+   * network can still learn from. Measured on a copy of the network (with the parameters this step
+   * started from, and no listeners), so the training network's gradients, inputs and recurrent state are
+   * left as they are; the next minibatch reseeds the random generator that its dropout uses.
+   *
+   * <p>Sequences of each length are measured together without a mask (DL4J 1.0.0-M2.1's
+   * calculateGradients hands a features mask to an output layer after lasttimestep and fails), and the
+   * steps are aligned at the end: step t of the result is t steps before the last of the longest sequence.
+   */
+  static double[] stepGradient(MultiLayerNetwork net) {
+    INDArray input = net.getInput();
+    INDArray labels = net.getLabels();
+    if (input == null || labels == null || input.rank() != 3) {
+      return new double[0];
+    }
+    INDArray mask = net.getLayer(0).getMaskArray();
+    int n = (int) input.size(0);
+    int steps = (int) input.size(2);
+    java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      int length = mask == null ? steps : mask.getRow(i).sumNumber().intValue();
+      if (length > 0) {
+        byLength.computeIfAbsent(length, k -> new java.util.ArrayList<>()).add(i);
+      }
+    }
+    MultiLayerNetwork copy = net.clone();
+    copy.setListeners(java.util.Collections.emptyList());
+    double[] sumSquares = new double[steps];
+    for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
+      int length = group.getKey();
+      INDArrayIndex rows = NDArrayIndex.indices(group.getValue().stream().mapToLong(Integer::longValue).toArray());
+      INDArray x = input.get(rows, NDArrayIndex.all(), NDArrayIndex.interval(0, length)).dup();
+      INDArray y = labels.rank() == 3 ? labels.get(rows, NDArrayIndex.all(), NDArrayIndex.interval(0, length)).dup()
+          : labels.get(rows, NDArrayIndex.all()).dup();
+      INDArray epsilon = copy.calculateGradients(x, y, null, null).getSecond();
+      if (epsilon == null) {
+        return new double[0];
+      }
+      double[] perStep = epsilon.castTo(DataType.DOUBLE).norm2(0, 1).toDoubleVector();
+      for (int t = 0; t < length; t++) {
+        sumSquares[steps - length + t] += perStep[t] * perStep[t];
+      }
+    }
+    double[] norms = new double[steps];
+    for (int t = 0; t < steps; t++) {
+      norms[t] = Math.sqrt(sumSquares[t]);
+    }
+    return norms;
   }
 
   /** Units that are 0 for every example: columns of a 2-d activation, channels of a 4-d (NCHW) one. */

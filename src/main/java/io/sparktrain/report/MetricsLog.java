@@ -88,6 +88,20 @@ public final class MetricsLog implements TrainingEvents {
     append(new MetricsLine.Health(epoch, round, out, now()));
   }
 
+  /** Steps of a gradient through time that a line keeps. */
+  static final int STEP_POINTS = 100;
+
+  @Override
+  public synchronized void roundTimeHealth(int epoch, int round, io.sparktrain.health.TimeHealth h) {
+    List<Integer> steps = new java.util.ArrayList<>();
+    List<Double> norms = new java.util.ArrayList<>();
+    for (int t : h.sampledSteps(STEP_POINTS)) {
+      steps.add(t + 1);
+      norms.add(Json.num(h.norms()[t]));
+    }
+    append(new MetricsLine.StepGradient(epoch, round, h.layer() + 1, h.type(), steps, norms, now()));
+  }
+
   @Override
   public synchronized void diagnosis(Diagnosis d) {
     append(new MetricsLine.Diagnosis(d.kind(), d.epoch(), d.round(), d.layers(), d.measure(), Json.num(d.value()),

@@ -136,8 +136,9 @@ public final class Summary {
     for (int i = 0; i < config.numClasses(); i++) {
       names.add(config.className(i));
     }
-    SummaryFile.Split split = config.hasTestSet()
-        ? new SummaryFile.Split(config.validationFraction(), "separate test set", null)
+    SummaryFile.Split split = config.separateTestSet()
+        ? new SummaryFile.Split(config.validationFraction(),
+            config.hasTestSet() ? "separate test set" : "separate test set (generated)", null)
         : new SummaryFile.Split(config.validationFraction(), null, config.testFraction());
     return new SummaryFile.Data(config.format(), sources, data.shape().toString(), config.numClasses(), names,
         new SummaryFile.Sizes(data.trainCount(), data.validationCount(), data.testCount()), data.trainClassCounts(),

@@ -66,6 +66,11 @@ public final class ModelFile {
 
     public Shape shape() {
       ModelManifest.Input in = manifest.input();
+      if (in.sequence()) {
+        // Scoring reads rows and images; a sequence model is evaluated by the run that trained it.
+        throw new io.sparktrain.data.DataException(uri + ": a sequence model (" + Shape.sequence(in.height(), in.width())
+            + "); predict, evaluate and serve score rows and images only");
+      }
       return in.image() ? Shape.image(in.height(), in.width(), in.channels()) : Shape.features(in.width());
     }
 
@@ -199,7 +204,8 @@ public final class ModelFile {
             d.images().grayscale()) : null);
     return new ModelManifest(ModelManifest.VERSION, job.name(), data.classNames(),
         new ModelManifest.Input(shape.height(), shape.width(), shape.channels(), shape.image(),
-            "one flat row per example: row-major, channels last", data.featureNames()),
+            shape.sequence() ? "one sequence per example: time steps in order, each step's features together"
+                : "one flat row per example: row-major, channels last", data.featureNames(), shape.sequence()),
         new ModelManifest.Normalization(scaler.kind(), scaler.offset(), scaler.scale()), source, version, createdAt);
   }
 

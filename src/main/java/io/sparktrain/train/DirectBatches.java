@@ -26,13 +26,13 @@ final class DirectBatches implements RoundSource {
   private final int averagingRounds;
 
   DirectBatches(JavaRDD<Example> train, long trainCount, AugmentPipeline augment, int batchSize, int numClasses,
-      long seed, int workers, int averagingFrequency) {
+      io.sparktrain.data.Shape shape, long seed, int workers, int averagingFrequency) {
     this.augment = augment;
     this.batchSize = batchSize;
     this.numClasses = numClasses;
     this.seed = seed;
     this.plain = augment.isEmpty()
-        ? Batches.of(train, batchSize, numClasses).persist(StorageLevel.MEMORY_AND_DISK_SER()) : null;
+        ? Batches.of(train, batchSize, numClasses, shape).persist(StorageLevel.MEMORY_AND_DISK_SER()) : null;
     this.indexed = augment.isEmpty() ? null : train.zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
     long minibatches = (trainCount + batchSize - 1) / batchSize;
     long perRound = (long) workers * averagingFrequency;

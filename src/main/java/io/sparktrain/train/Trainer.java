@@ -10,6 +10,7 @@ import io.sparktrain.data.Splits;
 import io.sparktrain.health.Diagnoser;
 import io.sparktrain.health.HealthMonitor;
 import io.sparktrain.health.StallRule;
+import io.sparktrain.health.TimeRule;
 import io.sparktrain.lrfind.LrCurve;
 import io.sparktrain.lrfind.LrFinder;
 import io.sparktrain.model.ModelFactory;
@@ -95,7 +96,8 @@ public final class Trainer {
   /** The learning-rate range test on the training split, as {@code train.learningRate = auto} and lr-find run it. */
   public LrCurve findLearningRate(Splits data) {
     MultiLayerConfiguration conf = ModelFactory.build(job.model(), data.shape(), job.data().numClasses(), job.seed());
-    JavaRDD<DataSet> batches = Batches.of(data.train(), job.train().batchSizePerWorker(), job.data().numClasses());
+    JavaRDD<DataSet> batches = Batches.of(data.train(), job.train().batchSizePerWorker(), job.data().numClasses(),
+        data.shape());
     sc.setJobGroup("lr-find", "learning-rate range test", false);
     try {
       return LrFinder.run(batches, conf, job.lrFind(), workers());
@@ -115,7 +117,7 @@ public final class Trainer {
     tracker.addListener(run.events());
     FaultLog faults = new FaultLog(sc);
     HealthMonitor monitor = job.health().enabled() ? new HealthMonitor(sc, job.health().sampleEvery()) : null;
-    JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, job.data().numClasses())
+    JavaRDD<DataSet> validation = Batches.of(data.validation(), EVAL_BATCH, job.data().numClasses(), data.shape())
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     RoundSource source = null;
     try {
@@ -137,7 +139,8 @@ public final class Trainer {
       LrSchedule schedule = new LrSchedule(t.schedule(), start.facts().startRate(), t.epochs());
       TrainingLoop.Parts parts = new TrainingLoop.Parts(sc, t, net, source,
           new Validation(validation, labels(), data.trainCount()), tracker, monitor, layerTypes,
-          new Diagnoser(job.health(), job.model(), t.guard().enabled(), start.facts().startRate()), schedule,
+          new Diagnoser(job.health(), job.model(), t.guard().enabled(), start.facts().startRate()),
+          new TimeRule(job.health(), job.model()), schedule,
           new DivergenceGuard(t.guard()), new EarlyStopping(t.earlyStopping()),
           new StallPolicy(t.stall(), new StallRule(job.health(), job.model()), job.health().stall()),
           new Checkpointer(job.checkpoint(), run.checkpoints(), conf, start.totals().rounds(), start.position()),
@@ -194,12 +197,12 @@ public final class Trainer {
       sc.setJobGroup("export", "exporting training minibatches", false);
       Broadcast<SerializableHadoopConfig> hadoop = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
       List<String> files = BatchFiles.export(data.train().zipWithIndex(), t.batchSizePerWorker(),
-          job.data().numClasses(), export.folder(), hadoop);
+          job.data().numClasses(), data.shape(), export.folder(), hadoop);
       return new ExportedBatches(sc, files, run.augment(), job.seed(), workers, t.averagingFrequency(),
           export.cleanup());
     }
     return new DirectBatches(data.train(), data.trainCount(), run.augment(), t.batchSizePerWorker(),
-        job.data().numClasses(), job.seed(), workers, t.averagingFrequency());
+        job.data().numClasses(), data.shape(), job.seed(), workers, t.averagingFrequency());
   }
 
   private List<String> labels() {
@@ -221,7 +224,7 @@ public final class Trainer {
     }
     sc.setJobGroup("test", "test set evaluation", false);
     long t0 = System.nanoTime();
-    JavaRDD<DataSet> test = Batches.of(data.test(), EVAL_BATCH, job.data().numClasses())
+    JavaRDD<DataSet> test = Batches.of(data.test(), EVAL_BATCH, job.data().numClasses(), data.shape())
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       Evaluation eval;

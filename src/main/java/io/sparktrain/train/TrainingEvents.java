@@ -9,6 +9,9 @@ public interface TrainingEvents extends EpochListener, RoundListener {
   /** A round's merged per-layer health (only rounds with samples). */
   default void roundHealth(int epoch, int round, List<LayerHealth> layers) {}
 
+  /** A round's gradient through time (networks of sequences, rounds with samples). */
+  default void roundTimeHealth(int epoch, int round, io.sparktrain.health.TimeHealth health) {}
+
   /** A finding reported for the first time. */
   default void diagnosis(Diagnosis diagnosis) {}
 

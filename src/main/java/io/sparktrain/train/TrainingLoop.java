@@ -6,6 +6,8 @@ import io.sparktrain.health.Diagnosis;
 import io.sparktrain.health.HealthMonitor;
 import io.sparktrain.health.HealthSample;
 import io.sparktrain.health.LayerHealth;
+import io.sparktrain.health.TimeHealth;
+import io.sparktrain.health.TimeRule;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,7 +22,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class TrainingLoop {
   /** What the loop works with besides the state: the network, the data, the rules and the listeners. */
   record Parts(JavaSparkContext sc, TrainConfig train, SparkNetwork net, RoundSource source, Validation validation,
-      RoundTracker tracker, HealthMonitor monitor, List<String> layerTypes, Diagnoser diagnoser,
+      RoundTracker tracker, HealthMonitor monitor, List<String> layerTypes, Diagnoser diagnoser, TimeRule timeRule,
       LrSchedule schedule, DivergenceGuard guard, EarlyStopping early, StallPolicy stall, Checkpointer checkpointer,
       TrainingEvents events, Interruption interruption, FaultLog faults, FaultLog.Faults earlierFaults) {}
 
@@ -76,6 +78,10 @@ final class TrainingLoop {
     for (Diagnosis d : p.diagnoser().observe(epoch, round, layers, nonFinite, r.loss())) {
       p.events().diagnosis(d);
     }
+    TimeHealth.merge(r.samples(), p.layerTypes()).ifPresent(h -> {
+      p.events().roundTimeHealth(epoch, round, h);
+      p.timeRule().observe(epoch, round, h).filter(p.diagnoser()::record).ifPresent(p.events()::diagnosis);
+    });
     DivergenceGuard.Verdict v = p.guard().judge(s.guard(), epoch, round, r.loss(), r.parametersFinite(), lr,
         p.schedule().startRate());
     TrainingState next;
@@ -89,7 +95,11 @@ final class TrainingLoop {
       next = endBoost(s, end, lr);
     } else if (v instanceof DivergenceGuard.Keep) {
       next = s.withGuard(v.next()).withWeights(p.net().weights()).withEpoch(s.epoch().add(r.loss(), r.minibatches()));
-      next = stall(next, epoch, round, rounds, r.loss(), lr, layers);
+      // Gradients vanishing or exploding through time explain a flat loss: the stall rule is not asked then
+      // (as it sets itself aside for the per-layer findings), unless a boost it started must be judged.
+      if (s.stall().boost() != null || !p.timeRule().holding()) {
+        next = stall(next, epoch, round, rounds, r.loss(), lr, layers);
+      }
     } else if (v instanceof DivergenceGuard.Undo undo) {
       p.net().restore(s.weights());
       next = rate(s.withGuard(v.next()), undo.recovery().learningRateAfter());

@@ -99,7 +99,7 @@ class AugmentingLoaderTest {
   void exportNamesEachFileAfterItsFirstExample_andKeepsEveryExampleOnce(@TempDir Path dir) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
     List<Example> all = examples(23);
-    List<String> paths = BatchFiles.export(sc.parallelize(all, 2).zipWithIndex(), 4, 3, dir.toUri().toString(),
+    List<String> paths = BatchFiles.export(sc.parallelize(all, 2).zipWithIndex(), 4, 3, Shape.features(4), dir.toUri().toString(),
         sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration())));
     int seen = 0;
     for (String path : paths) {
@@ -125,7 +125,7 @@ class AugmentingLoaderTest {
     AugmentPipeline p = new AugmentPipeline(List.of(new HorizontalFlip(0.5), new RandomErasing(0.5, 0.1, 0.3)),
         List.of(new CutMix(1.0, 0.5)), IMAGE, 9);
     List<DataSet> direct = p.epoch(indexed, 3, 4, 3).collect();
-    List<String> paths = BatchFiles.export(indexed, 4, 3, dir.toUri().toString(),
+    List<String> paths = BatchFiles.export(indexed, 4, 3, Shape.features(4), dir.toUri().toString(),
         sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration())));
     assertThat(paths).hasSameSizeAs(direct);
     // Both are in order of first example index: partitions in order, minibatches in order within each.

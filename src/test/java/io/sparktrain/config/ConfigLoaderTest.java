@@ -43,17 +43,18 @@ class ConfigLoaderTest {
   @Test
   void load_everyShippedJob_isValid() {
     // Every job file shipped in conf/ and conf/diagnostics/ (reference.conf is the defaults; models/, tune/
-    // and diagnostics/fashion-mnist-sample-data.conf hold parts that jobs include).
+    // and the diagnostics' *-data.conf files hold parts that jobs include).
     List<String> jobs = new java.util.ArrayList<>();
     for (String folder : List.of("conf", "conf/diagnostics")) {
       for (File f : java.util.Objects.requireNonNull(new File(folder).listFiles())) {
-        if (f.getName().endsWith(".conf") && !List.of("reference.conf", "spark-defaults.conf",
-            "fashion-mnist-sample-data.conf").contains(f.getName())) {
+        if (f.getName().endsWith(".conf") && !f.getName().endsWith("-data.conf")
+            && !List.of("reference.conf", "spark-defaults.conf").contains(f.getName())) {
           jobs.add(f.getPath().substring("conf/".length()));
         }
       }
     }
-    assertThat(jobs).contains("fashion-mnist-best.conf", "diagnostics/plateau.conf").hasSizeGreaterThan(10);
+    assertThat(jobs).contains("fashion-mnist-best.conf", "diagnostics/plateau.conf", "diagnostics/rnn-lstm.conf")
+        .hasSizeGreaterThan(10);
     for (String name : jobs) {
       assertThat(ConfigLoader.load(new File("conf", name), List.of()).name()).as(name).isNotBlank();
     }
@@ -145,7 +146,8 @@ class ConfigLoaderTest {
 
   @Test
   void validate_unknownFormat_listsFormats() {
-    assertRejected("data.format=xls", "data.format: must be one of idx, csv, parquet, images, found 'xls'");
+    assertRejected("data.format=xls",
+        "data.format: must be one of idx, csv, parquet, images, sequence-csv, generated, found 'xls'");
   }
 
   @Test
@@ -174,14 +176,15 @@ class ConfigLoaderTest {
   @Test
   void validate_layerKeyUnknown_namesLayer() {
     assertRejected("model.layers=[{type = dense, unit = 3}, {type = output}]",
-        "model.layers[0].unit: unknown layer key; a layer takes activation, filters, kernel, loss, padding, pooling,"
-            + " rate, stride, type, units, weightInit");
+        "model.layers[0].unit: unknown layer key; a layer takes activation, filters, forgetGateBias, kernel, loss,"
+            + " mode, padding, pooling, rate, recurrentGain, stride, type, units, vocabulary, weightInit, wraps");
   }
 
   @Test
   void validate_layerType_unknown() {
-    assertRejected("model.layers=[{type = lstm}, {type = output}]",
-        "model.layers[0].type: must be one of dense, conv, subsampling, batchnorm, dropout, output, found 'lstm'");
+    assertRejected("model.layers=[{type = gru}, {type = output}]",
+        "model.layers[0].type: must be one of dense, conv, subsampling, batchnorm, dropout, output, lstm, simplernn,"
+            + " bidirectional, lasttimestep, rnnoutput, conv1d, subsampling1d, embedding, globalpooling, found 'gru'");
   }
 
   @Test
@@ -193,7 +196,8 @@ class ConfigLoaderTest {
   @Test
   void validate_lastNotOutput_rejected() {
     assertRejected("model.layers=[{type = dense, units = 3}]",
-        "model.layers[0].type: the last layer must be of type output, found 'dense'");
+        "model.layers[0].type: the last layer must be of type output (or rnnoutput for a prediction per time step),"
+            + " found 'dense'");
   }
 
   @Test

@@ -128,7 +128,8 @@ class HdfsIT {
       }
       examples.add(new io.sparktrain.data.Example(x, i % 3));
     }
-    List<String> files = io.sparktrain.data.BatchFiles.export(sc.parallelize(examples, 2).zipWithIndex(), 16, 3, dir,
+    List<String> files = io.sparktrain.data.BatchFiles.export(sc.parallelize(examples, 2).zipWithIndex(), 16, 3,
+        io.sparktrain.data.Shape.features(4), dir,
         sc.broadcast(new org.datavec.spark.util.SerializableHadoopConfig(fs.getConf())));
     long total = 0;
     for (String f : files) {

@@ -12,6 +12,7 @@ import java.util.List;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MetricsLine.Round.class, name = "round"),
     @JsonSubTypes.Type(value = MetricsLine.Health.class, name = "health"),
+    @JsonSubTypes.Type(value = MetricsLine.StepGradient.class, name = "stepGradient"),
     @JsonSubTypes.Type(value = MetricsLine.Diagnosis.class, name = "diagnosis"),
     @JsonSubTypes.Type(value = MetricsLine.Recovery.class, name = "recovery"),
     @JsonSubTypes.Type(value = MetricsLine.Stall.class, name = "stall"),
@@ -30,6 +31,18 @@ public sealed interface MetricsLine {
 
   /** A round's per-layer gradient health (medians of the samples taken in it). */
   record Health(int epoch, int round, List<Layer> layers, String time) implements MetricsLine {}
+
+  /**
+   * A round's gradient through time (networks of sequences): the median over its samples of the norm of
+   * the loss gradient with respect to the input at each time step.
+   *
+   * @param layer 1-based: the first recurrent layer, which the gradient went back through
+   * @param layerType its type in model.layers
+   * @param steps 1-based time steps (at most 100, spread evenly, the first and last among them)
+   * @param norms the norm at each of {@code steps}; null where it was NaN or infinite
+   */
+  record StepGradient(int epoch, int round, int layer, String layerType, List<Integer> steps, List<Double> norms,
+      String time) implements MetricsLine {}
 
   /**
    * @param layer 1-based

@@ -36,8 +36,16 @@ public record ModelManifest(
    *
    * @param features the feature column names of a table, in the order the network takes them (empty for
    *     images and for one array column)
+   * @param sequence whether an example is a sequence of up to {@code height} steps of {@code width} features
+   *     (absent, so false, in manifests written before sequences existed)
    */
-  public record Input(int height, int width, int channels, boolean image, String layout, List<String> features) {}
+  public record Input(int height, int width, int channels, boolean image, String layout, List<String> features,
+      boolean sequence) {
+    /** An image or a row. */
+    public Input(int height, int width, int channels, boolean image, String layout, List<String> features) {
+      this(height, width, channels, image, layout, features, false);
+    }
+  }
 
   /**
    * @param kind scale, standardize or none

@@ -125,7 +125,7 @@ class SchemaTest {
   @Test
   void metrics_lineWithoutType_fails() {
     rejection("metrics.jsonl", "{\"epoch\":1}\n").isEqualTo("run/metrics.jsonl, line 1: not a sparktrain metrics"
-        + " line: no \"type\" (one of round, health, diagnosis, recovery, stall, epoch, resume)");
+        + " line: no \"type\" (one of round, health, stepGradient, diagnosis, recovery, stall, epoch, resume)");
   }
 
   @Test
