@@ -117,27 +117,23 @@ public final class SequenceCsvSource {
       }
       float[] x = new float[length * features.length];
       int[] labels = new int[length];
-      long first = 0;
+      long[] numbers = new long[steps.size()];
+      for (int t = 0; t < steps.size(); t++) {
+        Long n = integer(steps.get(t).step());
+        if (n == null) {
+          return Parsed.rejected("bad step", where + ": column '" + options.step() + "' holds '"
+              + clip(steps.get(t).step() == null ? "" : steps.get(t).step()) + "', not an integer step");
+        }
+        numbers[t] = n;
+      }
+      String order = order(numbers, where);
+      if (order != null) {
+        return Parsed.rejected(order.startsWith("gap") ? "gap in steps" : "step out of order",
+            order.substring(order.indexOf(':') + 1).trim());
+      }
       for (int t = 0; t < length; t++) {
         Step s = steps.get(t);
         String at = where + " step " + s.step();
-        Long stepNumber = integer(s.step());
-        if (stepNumber == null) {
-          return Parsed.rejected("bad step", where + ": column '" + options.step() + "' holds '" + clip(s.step())
-              + "', not an integer step");
-        }
-        if (t == 0) {
-          first = stepNumber;
-          if (first != 0 && first != 1) {
-            return Parsed.rejected("gap in steps", where + " starts at step " + first + "; expected 0 or 1");
-          }
-        } else if (stepNumber != first + t) {
-          long previous = first + t - 1;
-          String reason = stepNumber <= previous ? "step out of order" : "gap in steps";
-          return Parsed.rejected(reason, where + ": step " + stepNumber + " follows step " + previous
-              + (reason.equals("gap in steps") ? " (steps " + (previous + 1) + ".." + (stepNumber - 1) + " missing)"
-                  : "; steps must rise by one in the order of the file"));
-        }
         for (int f = 0; f < features.length; f++) {
           String cell = s.features()[f];
           String problem = problem(cell);
@@ -161,6 +157,42 @@ public final class SequenceCsvSource {
       }
       return Parsed.ok(options.labels() == SequenceOptions.Labels.STEP ? Example.perStep(x, labels)
           : new Example(x, labels[0]));
+    }
+
+    /**
+     * Null when the steps run first, first + 1, ... from 0 or 1; else "gap: ..." or "order: ..." saying
+     * where. Steps that would run without a gap once sorted are out of order (or repeated); others have a gap.
+     */
+    static String order(long[] steps, String where) {
+      long first = java.util.Arrays.stream(steps).min().orElse(0);
+      long[] sorted = steps.clone();
+      java.util.Arrays.sort(sorted);
+      boolean consecutive = true;
+      for (int k = 1; k < sorted.length; k++) {
+        consecutive &= sorted[k] == sorted[k - 1] + 1;
+      }
+      if (first != 0 && first != 1) {
+        return "gap: " + where + " starts at step " + first + "; expected 0 or 1";
+      }
+      if (consecutive) {
+        for (int k = 0; k < steps.length; k++) {
+          if (steps[k] != first + k) {
+            return "order: " + where + ": step " + steps[k] + " follows step " + (k == 0 ? "none" : steps[k - 1])
+                + "; steps must rise by one in the order of the file";
+          }
+        }
+        return null;
+      }
+      for (int k = 1; k < sorted.length; k++) {
+        if (sorted[k] == sorted[k - 1]) {
+          return "order: " + where + ": step " + sorted[k] + " appears twice";
+        }
+        if (sorted[k] != sorted[k - 1] + 1) {
+          return "gap: " + where + ": step " + sorted[k] + " follows step " + sorted[k - 1] + " (steps "
+              + (sorted[k - 1] + 1) + ".." + (sorted[k] - 1) + " missing)";
+        }
+      }
+      return null;
     }
 
     private static Long integer(String cell) {

@@ -45,7 +45,8 @@ public final class HtmlReport {
     StallMarks stall = new StallMarks(rounds, lines(run.metrics(), MetricsLine.Stall.class));
     curves(h, epochs, rounds, s.health().stopping(), stall);
     learningRate(h, rounds, s, stall);
-    health(h, lines(run.metrics(), MetricsLine.Health.class), s.health());
+    health(h, lines(run.metrics(), MetricsLine.Health.class), lines(run.metrics(), MetricsLine.StepGradient.class),
+        s.health());
     lrRange(h, s.health().learningRate().lrFind(), run.lrFindPng());
     test(h, s.test());
     misclassified(h, run.misclassifiedPng());
@@ -139,7 +140,8 @@ public final class HtmlReport {
     h.append(".</p></section>\n");
   }
 
-  private static void health(StringBuilder h, List<MetricsLine.Health> lines, SummaryFile.Health health) {
+  private static void health(StringBuilder h, List<MetricsLine.Health> lines, List<MetricsLine.StepGradient> steps,
+      SummaryFile.Health health) {
     h.append("<section id=\"health\"><h2>Gradient health</h2>\n");
     if (!health.diagnoses().isEmpty()) {
       h.append("<ul class=\"diagnoses\">");
@@ -187,8 +189,47 @@ public final class HtmlReport {
         .append("</div><div class=\"chart\" id=\"chart-update-ratio\">")
         .append(Charts.line("Update:parameter ratio per layer (healthy near 1e-3)", "sampled round", "ratio", x, ratios,
             true))
-        .append("</div><p class=\"note\">").append(health.samples())
+        .append("</div>");
+    stepGradient(h, steps);
+    h.append("<p class=\"note\">").append(health.samples())
         .append(" sampled minibatches, medians per averaging round.</p></section>\n");
+  }
+
+  /** Rounds of the gradient-through-time chart: the first, the last and a few between. */
+  static final int STEP_CHART_ROUNDS = 4;
+
+  /**
+   * For networks of sequences: the gradient's norm at each time step (its fall towards step 1 is how far
+   * back the network can learn), for a few rounds from the first to the last.
+   */
+  private static void stepGradient(StringBuilder h, List<MetricsLine.StepGradient> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    List<MetricsLine.StepGradient> shown = new ArrayList<>();
+    for (int k = 0; k < Math.min(STEP_CHART_ROUNDS, lines.size()); k++) {
+      int i = lines.size() == 1 ? 0 : (int) Math.round((double) k * (lines.size() - 1) / (STEP_CHART_ROUNDS - 1));
+      MetricsLine.StepGradient line = lines.get(Math.min(i, lines.size() - 1));
+      if (!shown.contains(line)) {
+        shown.add(line);
+      }
+    }
+    List<Integer> x = shown.get(shown.size() - 1).steps();
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    for (MetricsLine.StepGradient line : shown) {
+      List<Double> ys = new ArrayList<>();
+      for (Integer step : x) {
+        int at = line.steps().indexOf(step);
+        ys.add(at >= 0 ? finite(line.norms().get(at)) : null);
+      }
+      series.put("epoch " + line.epoch() + ", round " + line.round(), ys);
+    }
+    MetricsLine.StepGradient last = lines.get(lines.size() - 1);
+    h.append("<div class=\"chart\" id=\"chart-step-gradient\">")
+        .append(Charts.line("Gradient through time: layer " + last.layer() + " (" + last.layerType()
+            + "), norm of the loss gradient at each step's input", "time step", "norm", x, series, true))
+        .append("</div><p class=\"note\">Where the curve falls towards step 1 the network cannot learn from those "
+            + "steps (vanishing); where it rises towards step 1, gradients explode through time.</p>");
   }
 
   /** The stall policy's events, one row each (absent in runs from before the policy). */

@@ -54,7 +54,12 @@ class TrainingHealthIT {
   }
 
   static Run train(String name, JobConfig job) {
-    Path out = dir.resolve(name);
+    return train(dir, name, job);
+  }
+
+  /** Trains on local[2] into {@code base/name}, catching a failure to look at. */
+  static Run train(Path base, String name, JobConfig job) {
+    Path out = base.resolve(name);
     StringWriter console = new StringWriter();
     try {
       TrainRun.Result r = new TrainRun(job, out.toString(), "local[2]", new PrintWriter(console, true)).execute();
