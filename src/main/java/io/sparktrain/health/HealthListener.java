@@ -8,13 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -153,29 +156,45 @@ public final class HealthListener extends BaseTrainingListener implements Serial
     INDArray mask = net.getLayer(0).getMaskArray();
     int n = (int) input.size(0);
     int steps = (int) input.size(2);
+    // The copy and its inputs live outside DL4J's workspaces, and the copy uses none: this runs inside the
+    // training network's fit, whose workspaces (named the same for every network, per thread) must not be
+    // entered, reset or closed from here.
+    MultiLayerNetwork copy;
+    INDArray x0;
+    INDArray y0;
+    INDArray m0;
+    try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      x0 = input.dup();
+      y0 = labels.dup();
+      m0 = mask == null ? null : mask.dup();
+      copy = net.clone();
+    }
+    copy.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
+    copy.getLayerWiseConfigurations().setInferenceWorkspaceMode(WorkspaceMode.NONE);
+    copy.setListeners(java.util.Collections.emptyList());
     java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
     for (int i = 0; i < n; i++) {
-      int length = mask == null ? steps : mask.getRow(i).sumNumber().intValue();
+      int length = m0 == null ? steps : m0.getRow(i).sumNumber().intValue();
       if (length > 0) {
         byLength.computeIfAbsent(length, k -> new java.util.ArrayList<>()).add(i);
       }
     }
-    MultiLayerNetwork copy = net.clone();
-    copy.setListeners(java.util.Collections.emptyList());
     double[] sumSquares = new double[steps];
-    for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
-      int length = group.getKey();
-      INDArrayIndex rows = NDArrayIndex.indices(group.getValue().stream().mapToLong(Integer::longValue).toArray());
-      INDArray x = input.get(rows, NDArrayIndex.all(), NDArrayIndex.interval(0, length)).dup();
-      INDArray y = labels.rank() == 3 ? labels.get(rows, NDArrayIndex.all(), NDArrayIndex.interval(0, length)).dup()
-          : labels.get(rows, NDArrayIndex.all()).dup();
-      INDArray epsilon = copy.calculateGradients(x, y, null, null).getSecond();
-      if (epsilon == null) {
-        return new double[0];
-      }
-      double[] perStep = epsilon.castTo(DataType.DOUBLE).norm2(0, 1).toDoubleVector();
-      for (int t = 0; t < length; t++) {
-        sumSquares[steps - length + t] += perStep[t] * perStep[t];
+    try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
+        int length = group.getKey();
+        INDArrayIndex rows = NDArrayIndex.indices(group.getValue().stream().mapToLong(Integer::longValue).toArray());
+        INDArray x = x0.get(rows, NDArrayIndex.all(), NDArrayIndex.interval(0, length)).dup();
+        INDArray y = y0.rank() == 3 ? y0.get(rows, NDArrayIndex.all(), NDArrayIndex.interval(0, length)).dup()
+            : y0.get(rows, NDArrayIndex.all()).dup();
+        INDArray epsilon = copy.calculateGradients(x, y, null, null).getSecond();
+        if (epsilon == null) {
+          return new double[0];
+        }
+        double[] perStep = epsilon.castTo(DataType.DOUBLE).norm2(0, 1).toDoubleVector();
+        for (int t = 0; t < length; t++) {
+          sumSquares[steps - length + t] += perStep[t] * perStep[t];
+        }
       }
     }
     double[] norms = new double[steps];
