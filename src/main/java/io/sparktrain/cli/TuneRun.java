@@ -60,6 +60,11 @@ public final class TuneRun {
   public record Outcome(List<TrialRecord> trials, Optional<TrialRecord> best, Double bestTestAccuracy, String dir) {}
 
   public Outcome execute() {
+    if (job.data().isSequence()) {
+      // Trials train with plain DL4J on flat minibatches; sequences (3-d, masked) are not built there yet.
+      throw new ConfigException("data.format", "is " + job.data().format() + ": tune searches models of rows and "
+          + "images; train a sequence model with sparktrain train");
+    }
     RunContext ctx = RunContext.start(job, output == null || output.isBlank() ? null : output, master, out);
     String uri = output == null || output.isBlank() ? ctx.outputUri().replace("runs/", "runs/tune-") : output;
     String jobText = ConfigLoader.renderJob(jobTree);

@@ -42,7 +42,7 @@ public record JobConfig(
     Check.that(out.units() == 0 || out.units() == data.numClasses(), out.key() + ".units",
         "is " + out.units() + " but data.numClasses = " + data.numClasses()
             + "; leave units out of the output layer, or make them equal");
-    sequenceChecks(data, model);
+    sequenceChecks(data, model, augment);
     for (LayerSpec layer : model.layers()) {
       boolean spatial = layer.type().equals("conv") || layer.type().equals("subsampling");
       Check.that(!spatial || data.isImage(), layer.key() + ".type",
@@ -52,7 +52,7 @@ public record JobConfig(
   }
 
   /** What sequence data and sequence layers need of each other. */
-  private static void sequenceChecks(DataConfig data, ModelConfig model) {
+  private static void sequenceChecks(DataConfig data, ModelConfig model, List<AugmentSpec> augment) {
     List<LayerSpec> layers = model.layers();
     if (model.sequential() != data.isSequence()) {
       LayerSpec first = layers.stream().filter(l -> LayerSpec.SEQUENCE.contains(l.type())).findFirst()
@@ -66,6 +66,8 @@ public record JobConfig(
     if (!data.isSequence()) {
       return;
     }
+    Check.that(augment.isEmpty(), "augment.ops", "augmentation of sequences (jitter, scaling, time shift, window "
+        + "slicing) is not there yet; leave augment.ops empty for data.format = " + data.format());
     LayerSpec last = layers.get(layers.size() - 1);
     boolean perStep = data.format().equals("sequence-csv") && data.sequence().labels() == SequenceOptions.Labels.STEP;
     if (last.type().equals("rnnoutput")) {

@@ -54,6 +54,74 @@ class SequenceIT {
     assertThat(report).contains("id=\"chart-step-gradient\"", "gradients vanish through time");
   }
 
+  /** The test windows' labels, and whether each window's last week rose (what persistence predicts next). */
+  private static List<int[]> co2TestWindows() throws Exception {
+    java.util.Map<String, int[]> windows = new java.util.LinkedHashMap<>();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+        Files.newInputStream(java.nio.file.Path.of("sample-data/co2/co2-test.csv.gz")))))) {
+      in.readLine();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String[] c = line.split(",");
+        windows.put(c[0], new int[] {Integer.parseInt(c[4]), Double.parseDouble(c[2]) > 0 ? 1 : 0});
+      }
+    }
+    return new ArrayList<>(windows.values());
+  }
+
+  @Test
+  void co2Job_realSequences_beatsTheMajorityAndPersistenceBaselines() throws Exception {
+    List<int[]> test = co2TestWindows();
+    double rises = test.stream().filter(w -> w[0] == 1).count() / (double) test.size();
+    double majority = Math.max(rises, 1 - rises);
+    double persistence = test.stream().filter(w -> w[0] == w[1]).count() / (double) test.size();
+    TrainingHealthIT.Run run = train("co2-direction", io.sparktrain.config.ConfigLoader.load(
+        new java.io.File("conf/co2-direction.conf"), List.of("spark.conf.spark.ui.enabled=false")));
+    assertThat(run.failure()).as(run.console()).isNull();
+    JsonNode s = run.summary();
+    assertThat(s.get("data").get("sizes").get("test").asInt()).isEqualTo(test.size());
+    assertThat(persistence).isGreaterThan(majority);
+    assertThat(run.result().testAccuracy()).as(run.console() + " majority " + majority + " persistence " + persistence)
+        .isGreaterThan(persistence + 0.05);
+  }
+
+  /**
+   * Per-step labels, truncated backpropagation through time and early stopping together (an LSTM with
+   * early stopping crashed in DL4J 1.0.0-M1): sequences of 12 to 40 steps whose label at each step is
+   * whether the sum of the feature over the last 3 steps is positive, with a few bad sequences.
+   */
+  @Test
+  void perStepLabels_withTbpttAndEarlyStopping_train_andBadSequencesAreQuarantined() throws Exception {
+    java.util.Random r = new java.util.Random(5);
+    StringBuilder csv = new StringBuilder("id,t,x,noise,y\n");
+    for (int s = 0; s < 400; s++) {
+      int length = 12 + r.nextInt(29);
+      double[] x = new double[length];
+      for (int t = 0; t < length; t++) {
+        x[t] = r.nextGaussian();
+        double recent = x[t] + (t > 0 ? x[t - 1] : 0) + (t > 1 ? x[t - 2] : 0);
+        csv.append("q").append(s).append(',').append(t).append(',').append(String.format(java.util.Locale.ROOT,
+            "%.4f,%.4f,%d", x[t], r.nextGaussian(), recent > 0 ? 1 : 0)).append('\n');
+      }
+    }
+    csv.append("gap,0,1,1,1\ngap,2,1,1,1\n");
+    java.nio.file.Path file = Files.writeString(dir.resolve("steps.csv"), csv.toString());
+    java.nio.file.Path job = Files.writeString(dir.resolve("steps.conf"), "name = per-step\n"
+        + "data { format = sequence-csv, train = \"" + file + "\", numClasses = 2, normalization = standardize\n"
+        + "  sequence { id = id, step = t, label = y, labels = step, maxLength = 40 } }\n"
+        + "model { layers = [{ type = lstm, units = 16 }, { type = rnnoutput }], tbpttLength = 10\n"
+        + "  updater { type = adam, learningRate = 0.01 } }\n"
+        + "train { epochs = 6, earlyStopping { enabled = true, metric = validationLoss, patience = 1, "
+        + "minDelta = 0.05 } }\n");
+    TrainingHealthIT.Run run = train("per-step", io.sparktrain.config.ConfigLoader.load(job.toFile(),
+        List.of("spark.conf.spark.ui.enabled=false")));
+    assertThat(run.failure()).as(run.console()).isNull();
+    JsonNode s = run.summary();
+    assertThat(s.get("data").get("rejected").toString()).contains("gap in steps");
+    // Accuracy over every real time step of the test sequences (the masked padding left out).
+    assertThat(run.result().testAccuracy()).as(run.console()).isGreaterThan(0.8);
+    assertThat(run.console()).contains("epoch 1/6");
+  }
+
   @Test
   void lstm_onTheSameTask_learnsIt_andReportsNothing() throws Exception {
     TrainingHealthIT.Run run = train("rnn-lstm", TrainingHealthIT.job("rnn-lstm"));
