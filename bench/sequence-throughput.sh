@@ -27,7 +27,7 @@ epochs = [m for m in metrics if m["type"] == "epoch"]
 last = epochs[-1]
 s = json.load(open(f"{out}/run/summary.json"))
 text = "\n".join([
-    f"`{conf}`, last of {len(epochs)} epochs, sequences of {s['data']['shape']}:", "",
+    f"`{conf}`, last of {len(epochs)} epochs ({s['data']['shape']}):", "",
     "| | sequences/s | ratio to plain DL4J |", "| --- | --- | --- |",
     f"| plain single-JVM DL4J, both cores | {plain_rate:.0f} | 1.00 |",
     f"| sparktrain `local[2]` (the job's averaging frequency) | "

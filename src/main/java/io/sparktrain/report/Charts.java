@@ -22,7 +22,10 @@ public final class Charts {
 
   private Charts() {}
 
-  /** One chart; {@code series} maps a series name to its y values over {@code x}. Null y values are skipped. */
+  /**
+   * One chart; {@code series} maps a series name to its y values over {@code x}. Null y values are skipped,
+   * and on a logarithmic axis values that are not positive (a gradient that underflowed to 0) too.
+   */
   public static String line(String title, String xLabel, String yLabel, List<? extends Number> x,
       Map<String, List<Double>> series, boolean logY) {
     return line(title, xLabel, yLabel, x, series, logY, Map.of());
@@ -60,7 +63,7 @@ public final class Charts {
       List<Number> xs = new java.util.ArrayList<>();
       List<Number> vs = new java.util.ArrayList<>();
       for (int i = 0; i < ys.size() && i < x.size(); i++) {
-        if (ys.get(i) != null && Double.isFinite(ys.get(i))) {
+        if (ys.get(i) != null && Double.isFinite(ys.get(i)) && (!logY || ys.get(i) > 0)) {
           xs.add(x.get(i));
           vs.add(ys.get(i));
         }

@@ -225,9 +225,13 @@ public final class HtmlReport {
       series.put("epoch " + line.epoch() + ", round " + line.round(), ys);
     }
     MetricsLine.StepGradient last = lines.get(lines.size() - 1);
+    // The steps as decimals: XChart's own labels (0, 50, 100, ...). The whole-number labels of the round
+    // charts never settle on steps kept every other one (1, 3, ..., 198, 200): XChart's tick search does
+    // not end when the labels it is given repeat.
+    List<Double> steps = x.stream().map(Integer::doubleValue).toList();
     h.append("<div class=\"chart\" id=\"chart-step-gradient\">")
         .append(Charts.line("Gradient through time: layer " + last.layer() + " (" + last.layerType()
-            + "), norm of the loss gradient at each step's input", "time step", "norm", x, series, true))
+            + "), norm of the loss gradient at each step's input", "time step", "norm", steps, series, true))
         .append("</div><p class=\"note\">Where the curve falls towards step 1 the network cannot learn from those "
             + "steps (vanishing); where it rises towards step 1, gradients explode through time.</p>");
   }

@@ -26,6 +26,37 @@ class ChartsTest {
     }
   }
 
+  /** A gradient through time that underflowed to 0 at the first steps: drawn without them, in bounded time. */
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void logAxis_leavesOutValuesThatAreNotPositive() {
+    List<Integer> steps = IntStream.rangeClosed(1, 200).boxed().toList();
+    List<Double> norms = new ArrayList<>();
+    for (int t = 1; t <= 200; t++) {
+      norms.add(t < 40 ? 0.0 : Math.pow(0.8, 200 - t));
+    }
+    String svg = Charts.line("through time", "time step", "norm", steps, Map.of("round 1", norms), true);
+    assertThat(svg).startsWith("<svg").contains("<path");
+  }
+
+  /**
+   * 200 steps kept as 100 (1, 3, ..., 198, 200, as the metrics log keeps them), norms down to float32's
+   * smallest, x as decimals as the report passes them: drawn in bounded time.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void logAxis_overFortyDecades_stepsKeptEveryOther_isDrawn() {
+    List<Double> steps = new ArrayList<>();
+    List<Double> norms = new ArrayList<>();
+    for (int k = 0; k < 100; k++) {
+      int t = (int) Math.round(k * 199.0 / 99) + 1;
+      steps.add((double) t);
+      norms.add(Math.max(1.4e-45, Math.pow(0.6, 200 - t)));
+    }
+    String svg = Charts.line("through time", "time step", "norm", steps, Map.of("round 1", norms), true);
+    assertThat(svg).startsWith("<svg");
+  }
+
   @Test
   void wholeNumberLabels_onlyAtStepsFromTheFirstRound() {
     XYChart chart = new XYChartBuilder().width(960).height(400).build();
