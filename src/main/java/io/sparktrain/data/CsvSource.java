@@ -411,7 +411,7 @@ public final class CsvSource {
     }
 
     /** The reason a cell is not a finite number, or null when it is one. */
-    private static String problem(String cell) {
+    static String problem(String cell) {
       if (cell == null || cell.isBlank()) {
         return "empty cell";
       }

@@ -208,14 +208,7 @@ public final class SequenceCsvSource {
     }
 
     private static String problem(String cell) {
-      if (cell == null || cell.isBlank()) {
-        return "empty cell";
-      }
-      try {
-        return Double.isFinite(Double.parseDouble(cell.trim())) ? null : "non-finite value";
-      } catch (NumberFormatException e) {
-        return "non-numeric cell";
-      }
+      return CsvSource.RowParser.problem(cell);
     }
 
     private static String clip(String s) {

@@ -45,7 +45,8 @@ class QuarantineTest {
     return Files.writeString(dir.resolve("defects.csv"), rows.toString()).toString();
   }
 
-  private List<JsonNode> quarantined(Path folder) throws IOException {
+  /** The JSON lines of the quarantine's part files in {@code folder}. */
+  static List<JsonNode> quarantined(Path folder) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     try (Stream<Path> files = Files.list(folder)) {

@@ -3,7 +3,6 @@ package io.sparktrain.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparktrain.config.ConfigLoader;
 import io.sparktrain.config.DataConfig;
 import io.sparktrain.testing.TestSpark;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,16 +53,7 @@ class SequenceCsvSourceTest {
   }
 
   private static List<JsonNode> quarantined(Path folder) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(part)) {
-          out.add(json.readTree(line));
-        }
-      }
-    }
-    return out;
+    return QuarantineTest.quarantined(folder);
   }
 
   @Test
