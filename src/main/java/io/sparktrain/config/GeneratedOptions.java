@@ -22,7 +22,8 @@ public record GeneratedOptions(Task task, int length, int symbols, int train, in
     RECALL;
 
     static Task of(String value) {
-      return valueOf(Check.oneOf("data.generated.task", value, List.of("recall")).toUpperCase());
+      return valueOf(Check.oneOf("data.generated.task", value, List.of("recall"))
+          .toUpperCase(java.util.Locale.ROOT));
     }
   }
 

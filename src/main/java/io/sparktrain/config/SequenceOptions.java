@@ -24,7 +24,8 @@ public record SequenceOptions(String id, String step, String label, List<String>
     SEQUENCE, STEP;
 
     static Labels of(String value) {
-      return valueOf(Check.oneOf("data.sequence.labels", value, List.of("sequence", "step")).toUpperCase());
+      return valueOf(Check.oneOf("data.sequence.labels", value, List.of("sequence", "step"))
+          .toUpperCase(java.util.Locale.ROOT));
     }
   }
 
@@ -33,7 +34,8 @@ public record SequenceOptions(String id, String step, String label, List<String>
     QUARANTINE, TRUNCATE;
 
     static TooLong of(String value) {
-      return valueOf(Check.oneOf("data.sequence.tooLong", value, List.of("quarantine", "truncate")).toUpperCase());
+      return valueOf(Check.oneOf("data.sequence.tooLong", value, List.of("quarantine", "truncate"))
+          .toUpperCase(java.util.Locale.ROOT));
     }
   }
 
