@@ -13,7 +13,7 @@ import java.util.List;
  * @param seed the seed of the splits ({@code data.seed}: the job's seed unless set, so that a search's
  *     trials, each with its own seed, share one split)
  * @param limits what a file may declare before memory is allocated for it ({@code data.limits})
- * @param sequence how sequences are read ({@code data.sequence}; sequence-csv)
+ * @param sequence how sequences are read ({@code data.sequence}; sequence-csv, sequence-files, sequence-parquet)
  * @param generated the task made on the fly ({@code data.generated}; generated)
  */
 public record DataConfig(
@@ -39,9 +39,11 @@ public record DataConfig(
     SequenceOptions sequence,
     GeneratedOptions generated) {
 
-  public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images", "sequence-csv", "generated");
+  public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "images", "sequence-csv",
+      "sequence-files", "sequence-parquet", "generated");
   /** The formats whose examples are sequences. */
-  public static final List<String> SEQUENCE_FORMATS = List.of("sequence-csv", "generated");
+  public static final List<String> SEQUENCE_FORMATS = List.of("sequence-csv", "sequence-files", "sequence-parquet",
+      "generated");
 
   /** Sources of rows or images (the sequence and generated options at values that do not apply to them). */
   public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
@@ -87,6 +89,11 @@ public record DataConfig(
   /** Whether examples are sequences (time steps of features). */
   public boolean isSequence() {
     return SEQUENCE_FORMATS.contains(format);
+  }
+
+  /** Whether examples are sequences read from files, whose labels data.sequence.labels describes. */
+  public boolean isSequenceFile() {
+    return isSequence() && !format.equals("generated");
   }
 
   /** Whether the test set is separate from data.train (a test source, or drawn separately by a generated task). */

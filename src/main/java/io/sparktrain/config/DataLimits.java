@@ -11,9 +11,10 @@ package io.sparktrain.config;
  * @param maxColumns columns of a CSV file and cells of one of its rows
  * @param maxCellChars characters of one CSV cell
  * @param maxArrayLength values of one Parquet array cell
+ * @param maxSequenceFileBytes bytes of one file of {@code sequence-files} (read whole; after gzip, too)
  */
 public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxLineBytes, int maxColumns,
-    int maxCellChars, int maxArrayLength) implements java.io.Serializable {
+    int maxCellChars, int maxArrayLength, long maxSequenceFileBytes) implements java.io.Serializable {
   public DataLimits {
     Check.range("data.limits.maxImagePixels", maxImagePixels, 1, Long.MAX_VALUE);
     Check.range("data.limits.maxImageFileBytes", maxImageFileBytes, 1, Integer.MAX_VALUE);
@@ -21,6 +22,7 @@ public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxLin
     Check.range("data.limits.maxColumns", maxColumns, 2, Integer.MAX_VALUE);
     Check.range("data.limits.maxCellChars", maxCellChars, 1, Integer.MAX_VALUE);
     Check.range("data.limits.maxArrayLength", maxArrayLength, 1, Integer.MAX_VALUE - 8);
+    Check.range("data.limits.maxSequenceFileBytes", maxSequenceFileBytes, 1, Integer.MAX_VALUE - 9);
   }
 
   /** The defaults of conf/reference.conf: for reading data outside a job (predict, evaluate). */
@@ -36,11 +38,12 @@ public record DataLimits(long maxImagePixels, long maxImageFileBytes, int maxLin
     return new DataLimits(Math.max(maxImagePixels, width), maxImageFileBytes,
         (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxLineBytes, 64L * width)),
         (int) Math.min(Integer.MAX_VALUE, Math.max(maxColumns, 2L * width + 1024)), maxCellChars,
-        (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxArrayLength, width)));
+        (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxArrayLength, width)), maxSequenceFileBytes);
   }
 
   static DataLimits read(ConfigReader r) {
     return new DataLimits(r.longValue("maxImagePixels"), r.longValue("maxImageFileBytes"), r.intValue("maxLineBytes"),
-        r.intValue("maxColumns"), r.intValue("maxCellChars"), r.intValue("maxArrayLength"));
+        r.intValue("maxColumns"), r.intValue("maxCellChars"), r.intValue("maxArrayLength"),
+        r.longValue("maxSequenceFileBytes"));
   }
 }

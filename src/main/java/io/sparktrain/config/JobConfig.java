@@ -59,7 +59,7 @@ public record JobConfig(
           .orElse(layers.get(0));
       Check.that(false, model.sequential() ? first.key() + ".type" : "data.format", model.sequential()
           ? "a " + first.type() + " layer takes sequences, but data.format = " + data.format()
-              + " gives single examples; use data.format = sequence-csv (or generated)"
+              + " gives single examples; use data.format = sequence-csv, sequence-files, sequence-parquet (or generated)"
           : "data.format = " + data.format() + " gives sequences, but the model has no sequence layer; start it with "
               + "lstm, simplernn, conv1d or embedding");
     }
@@ -69,7 +69,7 @@ public record JobConfig(
     Check.that(augment.isEmpty(), "augment.ops", "augmentation of sequences (jitter, scaling, time shift, window "
         + "slicing) is not there yet; leave augment.ops empty for data.format = " + data.format());
     LayerSpec last = layers.get(layers.size() - 1);
-    boolean perStep = data.format().equals("sequence-csv") && data.sequence().labels() == SequenceOptions.Labels.STEP;
+    boolean perStep = data.isSequenceFile() && data.sequence().labels() == SequenceOptions.Labels.STEP;
     if (last.type().equals("rnnoutput")) {
       Check.that(perStep, last.key() + ".type", "rnnoutput predicts at every time step, but the data have one label "
           + "per sequence; set data.sequence.labels = step, or end with lasttimestep (or globalpooling) and output");

@@ -80,7 +80,12 @@ public final class DataLoader {
       case "generated" -> new Read(GeneratedSource.train(sc, config.generated(), config.seed(), partitions),
           GeneratedSource.test(sc, config.generated(), config.seed(), partitions),
           GeneratedSource.shape(config.generated()), List.of(), classNames(config));
-      case "sequence-csv" -> sequenceCsv(spark, config, partitions, q);
+      case "sequence-csv" -> sequences(config, partitions, q, uri -> SequenceCsvSource.read(spark, uri, config.csv(),
+          config.sequence(), config.numClasses(), config.limits()));
+      case "sequence-files" -> sequences(config, partitions, q, uri -> SequenceFilesSource.read(spark, uri,
+          config.csv().delimiter(), config.sequence(), config.numClasses(), config.limits()));
+      case "sequence-parquet" -> sequences(config, partitions, q, uri -> SequenceParquetSource.read(spark, uri,
+          config.sequence(), config.numClasses(), config.limits()));
       default -> csv(spark, config, partitions, q);
     };
     JavaRDD<Example> all = read.all().persist(StorageLevel.MEMORY_AND_DISK());
@@ -177,14 +182,14 @@ public final class DataLoader {
     return new Read(all, test, Shape.features(csv.featureCount()), csv.featureNames(), classNames(config));
   }
 
-  private static Read sequenceCsv(SparkSession spark, DataConfig config, int partitions, Quarantine q) {
-    SequenceCsvSource.SequenceData d = SequenceCsvSource.read(spark, config.train(), config.csv(), config.sequence(),
-        config.numClasses(), config.limits());
+  /** Sequences from one of the sequence sources, read from a URI. */
+  private static Read sequences(DataConfig config, int partitions, Quarantine q,
+      java.util.function.Function<String, SequenceData> source) {
+    SequenceData d = source.apply(config.train());
     JavaRDD<Example> all = byIdentity(q.accepted(config.train(), "train", d.records()), partitions);
     JavaRDD<Example> test = null;
     if (config.hasTestSet()) {
-      SequenceCsvSource.SequenceData t = SequenceCsvSource.read(spark, config.test(), config.csv(), config.sequence(),
-          config.numClasses(), config.limits());
+      SequenceData t = source.apply(config.test());
       sameWidth(config, t.featureNames().size(), d.featureNames().size());
       test = byIdentity(q.accepted(config.test(), "test", t.records()), partitions);
     }

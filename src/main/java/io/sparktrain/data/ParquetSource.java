@@ -126,6 +126,11 @@ public final class ParquetSource {
    * and the counts. A null or empty array counts one value, so well-formed and short rows always pass.
    */
   static void checkRowGroups(Dataset<Row> frame, String column, int width, Configuration conf) {
+    checkRowGroups(frame, column, width, "the first row's width", conf);
+  }
+
+  /** As {@link #checkRowGroups(Dataset, String, int, Configuration)}, {@code basis} saying where the width is from. */
+  static void checkRowGroups(Dataset<Row> frame, String column, long width, String basis, Configuration conf) {
     for (String file : frame.inputFiles()) {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
       org.apache.parquet.hadoop.metadata.ParquetMetadata footer;
@@ -143,12 +148,12 @@ public final class ParquetSource {
           if (parts.length == 0 || !parts[0].equals(column)) {
             continue;
           }
-          long allowed = block.getRowCount() * (long) Math.max(1, width);
+          long allowed = block.getRowCount() * Math.max(1, width);
           if (chunk.getValueCount() > allowed) {
             throw new DataException(String.format(java.util.Locale.ROOT, "%s: row group %d declares %,d values of"
-                + " column '%s' for %,d rows, more than %d per row (the first row's width); a row that long would"
+                + " column '%s' for %,d rows, more than %d per row (%s); a row that long would"
                 + " be read whole before it could be quarantined", file, b, chunk.getValueCount(), column,
-                block.getRowCount(), width));
+                block.getRowCount(), width, basis));
           }
         }
       }
@@ -163,7 +168,7 @@ public final class ParquetSource {
     return out;
   }
 
-  private static Dataset<Row> open(SparkSession spark, String uri) {
+  static Dataset<Row> open(SparkSession spark, String uri) {
     try {
       return spark.read().parquet(uri);
     } catch (Exception e) {

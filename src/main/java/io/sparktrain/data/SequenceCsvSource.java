@@ -23,9 +23,6 @@ public final class SequenceCsvSource {
 
   private SequenceCsvSource() {}
 
-  /** The parsed sequences of a file or folder, and the names of the features of one step. */
-  public record SequenceData(JavaRDD<Parsed> records, List<String> featureNames) {}
-
   public static SequenceData read(SparkSession spark, String uri, CsvOptions csv, SequenceOptions options,
       int numClasses, DataLimits limits) {
     CsvOptions header = new CsvOptions(true, csv.delimiter(), options.label());
@@ -196,15 +193,7 @@ public final class SequenceCsvSource {
     }
 
     private static Long integer(String cell) {
-      if (cell == null || cell.isBlank()) {
-        return null;
-      }
-      try {
-        double v = Double.parseDouble(cell.trim());
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? (long) v : null;
-      } catch (NumberFormatException e) {
-        return null;
-      }
+      return SequenceRules.integer(cell);
     }
 
     private static String problem(String cell) {
@@ -212,7 +201,7 @@ public final class SequenceCsvSource {
     }
 
     private static String clip(String s) {
-      return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+      return SequenceRules.clip(s);
     }
   }
 }

@@ -147,7 +147,7 @@ class ConfigLoaderTest {
   @Test
   void validate_unknownFormat_listsFormats() {
     assertRejected("data.format=xls",
-        "data.format: must be one of idx, csv, parquet, images, sequence-csv, generated, found 'xls'");
+        "data.format: must be one of idx, csv, parquet, images, sequence-csv, sequence-files, sequence-parquet, generated, found 'xls'");
   }
 
   @Test

@@ -37,7 +37,7 @@ class HostileInputTest {
 
   private static DataLimits limits(long pixels, long fileBytes, int headerChars, int columns, int cellChars,
       int arrayLength) {
-    return new DataLimits(pixels, fileBytes, headerChars, columns, cellChars, arrayLength);
+    return new DataLimits(pixels, fileBytes, headerChars, columns, cellChars, arrayLength, 64L << 20);
   }
 
   private static final DataLimits DEFAULTS = DataLimits.reference();
