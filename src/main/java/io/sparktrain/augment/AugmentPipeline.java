@@ -24,13 +24,20 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class AugmentPipeline implements Serializable {
   private static final long serialVersionUID = 1L;
   private final List<ExampleOp> exampleOps;
+  private final List<SequenceOp> sequenceOps;
   private final List<BatchOp> batchOps;
   private final Shape shape;
   private final long seed;
   private final double[] featureStd;
 
   AugmentPipeline(List<ExampleOp> exampleOps, List<BatchOp> batchOps, Shape shape, long seed, double[] featureStd) {
+    this(exampleOps, List.of(), batchOps, shape, seed, featureStd);
+  }
+
+  private AugmentPipeline(List<ExampleOp> exampleOps, List<SequenceOp> sequenceOps, List<BatchOp> batchOps,
+      Shape shape, long seed, double[] featureStd) {
     this.exampleOps = List.copyOf(exampleOps);
+    this.sequenceOps = List.copyOf(sequenceOps);
     this.batchOps = List.copyOf(batchOps);
     this.shape = shape;
     this.seed = seed;
@@ -50,6 +57,9 @@ public final class AugmentPipeline implements Serializable {
    * @param featureStd per-feature standard deviation of the training split, for jitter; null if not needed
    */
   public static AugmentPipeline of(List<AugmentSpec> specs, Shape shape, long seed, double[] featureStd) {
+    if (shape.sequence()) {
+      return new AugmentPipeline(List.of(), sequenceOps(specs, shape, featureStd), List.of(), shape, seed, featureStd);
+    }
     List<ExampleOp> examples = new ArrayList<>();
     List<BatchOp> batches = new ArrayList<>();
     for (AugmentSpec s : specs) {
@@ -69,20 +79,40 @@ public final class AugmentPipeline implements Serializable {
     return new AugmentPipeline(examples, batches, shape, seed, featureStd);
   }
 
+  /** The operations on sequences; the config check leaves only types that take sequences. */
+  private static List<SequenceOp> sequenceOps(List<AugmentSpec> specs, Shape shape, double[] featureStd) {
+    List<SequenceOp> ops = new ArrayList<>();
+    for (AugmentSpec s : specs) {
+      ops.add(switch (s.type()) {
+        case "noise" -> SequenceOp.everyStep(new GaussianNoise(s.std()), shape);
+        case "jitter" -> SequenceOp.everyStep(new FeatureJitter(s.scale(), featureStd), shape);
+        case "scaling" -> new MagnitudeScaling(s.std());
+        case "timeshift" -> new TimeShift(s.steps());
+        case "window" -> new WindowSlice(s.fraction());
+        default -> throw new IllegalArgumentException(s.key() + ": " + s.type() + " does not take sequences");
+      });
+    }
+    return ops;
+  }
+
   /** Whether any augmentation op is jitter, which needs the training split's per-feature deviation. */
   public static boolean needsFeatureStd(List<AugmentSpec> specs) {
     return specs.stream().anyMatch(s -> s.type().equals("jitter"));
   }
 
-  /** Per-feature standard deviation over the examples (one pass on the executors). */
+  /**
+   * Per-feature standard deviation over the examples (one pass on the executors); examples of more than
+   * {@code width} values (sequences) count each step of {@code width} as one observation.
+   */
   public static double[] featureStd(JavaRDD<Example> examples, int width) {
     double[] zero = new double[2 * width + 1];
     double[] sums = examples.treeAggregate(zero, (acc, e) -> {
-      for (int i = 0; i < width; i++) {
-        acc[i] += e.features()[i];
-        acc[width + i] += (double) e.features()[i] * e.features()[i];
+      float[] x = e.features();
+      for (int i = 0; i < x.length; i++) {
+        acc[i % width] += x[i];
+        acc[width + i % width] += (double) x[i] * x[i];
       }
-      acc[2 * width] += 1;
+      acc[2 * width] += x.length / width;
       return acc;
     }, (a, b) -> {
       for (int i = 0; i < a.length; i++) {
@@ -100,7 +130,7 @@ public final class AugmentPipeline implements Serializable {
   }
 
   public boolean isEmpty() {
-    return exampleOps.isEmpty() && batchOps.isEmpty();
+    return exampleOps.isEmpty() && sequenceOps.isEmpty() && batchOps.isEmpty();
   }
 
   public boolean hasBatchOps() {
@@ -109,6 +139,13 @@ public final class AugmentPipeline implements Serializable {
 
   /** The augmented copy of the example with index {@code index} in epoch {@code epoch}. */
   public Example apply(Example e, int epoch, long index) {
+    if (!sequenceOps.isEmpty()) {
+      SplittableRandom random = random(seed, epoch, index, 0x5eed);
+      for (SequenceOp op : sequenceOps) {
+        e = op.apply(e, shape.width(), random);
+      }
+      return e;
+    }
     if (exampleOps.isEmpty()) {
       return e;
     }
@@ -132,6 +169,13 @@ public final class AugmentPipeline implements Serializable {
   public DataSet augment(DataSet batch, int epoch, long firstIndex) {
     if (isEmpty()) {
       return batch;
+    }
+    if (shape.sequence()) {
+      List<Example> rows = Batches.unpack(batch, shape.width());
+      for (int i = 0; i < rows.size(); i++) {
+        rows.set(i, apply(rows.get(i), epoch, firstIndex + i));
+      }
+      return Batches.sequences(rows, (int) batch.getLabels().size(1), shape.width());
     }
     INDArray x = batch.getFeatures();
     INDArray y = batch.getLabels();
@@ -176,6 +220,7 @@ public final class AugmentPipeline implements Serializable {
   public List<String> describe() {
     List<String> out = new ArrayList<>();
     exampleOps.forEach(op -> out.add(op.describe()));
+    sequenceOps.forEach(op -> out.add(op.describe()));
     batchOps.forEach(op -> out.add(op.describe() + ", per minibatch"));
     return out;
   }

@@ -34,6 +34,32 @@ public final class AugmentRun {
       .add("label", DataTypes.IntegerType, false)
       .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
+  /**
+   * Sequences: the features as steps x features and the label, or a label per step, so that the output reads
+   * back with data.format = sequence-parquet (data.sequence.label = label).
+   */
+  private static StructType sequenceSchema(boolean perStep) {
+    return new StructType()
+        .add("copy", DataTypes.IntegerType, false)
+        .add("index", DataTypes.LongType, false)
+        .add("label", perStep ? DataTypes.createArrayType(DataTypes.IntegerType, false) : DataTypes.IntegerType, false)
+        .add("features", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false),
+            false);
+  }
+
+  /** One output row: an example, or a sequence as its steps. */
+  private static Row row(int copy, long index, Example e, int stepWidth) {
+    if (stepWidth == 0) {
+      return RowFactory.create(copy, index, e.label(), e.features());
+    }
+    float[][] steps = new float[e.features().length / stepWidth][];
+    for (int t = 0; t < steps.length; t++) {
+      steps[t] = java.util.Arrays.copyOfRange(e.features(), t * stepWidth, (t + 1) * stepWidth);
+    }
+    Object label = e.labelledPerStep() ? java.util.Arrays.stream(e.stepLabels()).boxed().toArray() : e.label();
+    return RowFactory.create(copy, index, label, steps);
+  }
+
   private final JobConfig job;
   private final String master;
   private final PrintWriter out;
@@ -58,16 +84,18 @@ public final class AugmentRun {
     AugmentPipeline pipeline = Trainer.augmentPipeline(job, data);
     JavaPairRDD<Example, Long> indexed = data.train().zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<Row> rows = null;
+    int stepWidth = data.shape().sequence() ? data.shape().width() : 0;
     for (int copy = 0; copy <= copies; copy++) {
       final int k = copy;
-      JavaRDD<Row> one = indexed.map(t -> {
-        Example e = k == 0 ? t._1() : pipeline.apply(t._1(), k, t._2());
-        return RowFactory.create(k, t._2(), e.label(), e.features());
-      });
+      JavaRDD<Row> one = indexed.map(t -> row(k, t._2(), k == 0 ? t._1() : pipeline.apply(t._1(), k, t._2()),
+          stepWidth));
       rows = rows == null ? one : rows.union(one);
     }
+    StructType schema = stepWidth == 0 ? SCHEMA
+        : sequenceSchema(job.data().isSequenceFile() && job.data().sequence().labels()
+            == io.sparktrain.config.SequenceOptions.Labels.STEP);
     // The temporary folder (a name of its own) already holds _rejected/ when records were quarantined.
-    ctx.spark().createDataFrame(rows, SCHEMA).write().mode(org.apache.spark.sql.SaveMode.Append)
+    ctx.spark().createDataFrame(rows, schema).write().mode(org.apache.spark.sql.SaveMode.Append)
         .parquet(temp.toString());
     long written = (copies + 1) * data.trainCount();
     try {

@@ -361,7 +361,7 @@ public final class ConfigLoader {
   }
 
   private static final Set<String> AUGMENT_KEYS = new TreeSet<>(List.of("type", "p", "pixels", "degrees", "minArea",
-      "maxArea", "std", "brightness", "contrast", "scale", "alpha"));
+      "maxArea", "std", "brightness", "contrast", "scale", "alpha", "steps", "fraction"));
 
   private static List<AugmentSpec> augment(ConfigReader r) {
     List<AugmentSpec> ops = new ArrayList<>();
@@ -374,9 +374,11 @@ public final class ConfigLoader {
       }
       String type = op.string("type").toLowerCase(Locale.ROOT);
       ops.add(new AugmentSpec(op.prefix(), type, op.doubleValue("p", List.of("flip", "erase", "cutmix").contains(type) ? 0.5 : 1.0), op.intValue("pixels", 2), op.doubleValue("degrees", 10),
-          op.doubleValue("minArea", 0.02), op.doubleValue("maxArea", 0.2), op.doubleValue("std", 0.05),
+          op.doubleValue("minArea", 0.02), op.doubleValue("maxArea", 0.2),
+          op.doubleValue("std", type.equals("scaling") ? 0.1 : 0.05),
           op.doubleValue("brightness", 0.1), op.doubleValue("contrast", 0.1), op.doubleValue("scale", 0.05),
-          op.doubleValue("alpha", type.equals("cutmix") ? 1.0 : 0.2)));
+          op.doubleValue("alpha", type.equals("cutmix") ? 1.0 : 0.2), op.intValue("steps", 5),
+          op.doubleValue("fraction", 0.9)));
     }
     return ops;
   }

@@ -25,7 +25,7 @@ public record JobConfig(
     Check.notBlank("name", name, "a job name");
     augment = List.copyOf(augment);
     for (AugmentSpec op : augment) {
-      Check.that(!AugmentSpec.IMAGE_ONLY.contains(op.type()) || data.isImage(), op.key() + ".type",
+      Check.that(!AugmentSpec.IMAGE_ONLY.contains(op.type()) || data.isImage() || data.isSequence(), op.key() + ".type",
           op.type() + " needs image input, but data.format = " + data.format() + "; for tabular rows use jitter, "
               + "noise or mixup");
       Check.that(!op.type().equals("jitter") || !data.isImage(), op.key() + ".type",
@@ -64,10 +64,17 @@ public record JobConfig(
               + "lstm, simplernn, conv1d or embedding");
     }
     if (!data.isSequence()) {
+      for (AugmentSpec op : augment) {
+        Check.that(!AugmentSpec.SEQUENCE_ONLY.contains(op.type()), op.key() + ".type", op.type() + " works on "
+            + "sequences, but data.format = " + data.format() + " gives single examples");
+      }
       return;
     }
-    Check.that(augment.isEmpty(), "augment.ops", "augmentation of sequences (jitter, scaling, time shift, window "
-        + "slicing) is not there yet; leave augment.ops empty for data.format = " + data.format());
+    for (AugmentSpec op : augment) {
+      Check.that(AugmentSpec.FOR_SEQUENCES.contains(op.type()), op.key() + ".type", op.type() + " does not take "
+          + "sequences (data.format = " + data.format() + "); for sequences use " + String.join(", ",
+          AugmentSpec.FOR_SEQUENCES));
+    }
     LayerSpec last = layers.get(layers.size() - 1);
     boolean perStep = data.isSequenceFile() && data.sequence().labels() == SequenceOptions.Labels.STEP;
     if (last.type().equals("rnnoutput")) {

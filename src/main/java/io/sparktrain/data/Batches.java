@@ -104,6 +104,58 @@ public final class Batches {
     return new DataSet(x, y, m, perStep ? m : null);
   }
 
+  /**
+   * The sequences of a minibatch made by {@link #sequences}: each as long as its mask says (all its steps
+   * without a mask), with its sequence label or its per-step labels.
+   */
+  public static List<Example> unpack(DataSet batch, int width) {
+    INDArray x = batch.getFeatures();
+    INDArray y = batch.getLabels();
+    int n = (int) x.size(0);
+    int steps = (int) x.size(2);
+    int classes = (int) y.size(1);
+    boolean perStep = y.rank() == 3;
+    float[] features = x.dup('c').data().asFloat();
+    float[] labels = y.dup('c').data().asFloat();
+    float[] mask = batch.getFeaturesMaskArray() == null ? null : batch.getFeaturesMaskArray().dup('c').data().asFloat();
+    List<Example> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int length = steps;
+      if (mask != null) {
+        length = 0;
+        while (length < steps && mask[i * steps + length] != 0f) {
+          length++;
+        }
+      }
+      float[] row = new float[length * width];
+      for (int t = 0; t < length; t++) {
+        for (int f = 0; f < width; f++) {
+          row[t * width + f] = features[(i * width + f) * steps + t];
+        }
+      }
+      if (perStep) {
+        int[] stepLabels = new int[length];
+        for (int t = 0; t < length; t++) {
+          stepLabels[t] = argmax(labels, i * classes * steps + t, classes, steps);
+        }
+        out.add(Example.perStep(row, stepLabels));
+      } else {
+        out.add(new Example(row, argmax(labels, i * classes, classes, 1)));
+      }
+    }
+    return out;
+  }
+
+  private static int argmax(float[] values, int from, int count, int stride) {
+    int best = 0;
+    for (int c = 1; c < count; c++) {
+      if (values[from + c * stride] > values[from + best * stride]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
   /** One minibatch from a list of examples, all with the same feature count. */
   public static DataSet toDataSet(List<Example> batch, int numClasses) {
     int n = batch.size();

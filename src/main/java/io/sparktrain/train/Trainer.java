@@ -85,7 +85,7 @@ public final class Trainer {
 
   private static double[] featureStd(JobConfig job, Splits data) {
     return AugmentPipeline.needsFeatureStd(job.augment())
-        ? AugmentPipeline.featureStd(data.train(), data.shape().size()) : null;
+        ? AugmentPipeline.featureStd(data.train(), data.shape().featureCount()) : null;
   }
 
   /** The number of workers a round uses. */

@@ -200,9 +200,9 @@ class AugmentTest {
   @Test
   void pipeline_fromConfig_listsItsOperationsInOrder() {
     List<AugmentSpec> specs = List.of(
-        new AugmentSpec("augment.ops[0]", "flip", 0.5, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2),
-        new AugmentSpec("augment.ops[1]", "mixup", 1, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2),
-        new AugmentSpec("augment.ops[2]", "erase", 0.5, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2));
+        new AugmentSpec("augment.ops[0]", "flip", 0.5, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2, 5, 0.9),
+        new AugmentSpec("augment.ops[1]", "mixup", 1, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2, 5, 0.9),
+        new AugmentSpec("augment.ops[2]", "erase", 0.5, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2, 5, 0.9));
     AugmentPipeline p = AugmentPipeline.of(specs, IMAGE, 1, null);
     assertThat(p.describe()).containsExactly("horizontal flip (p = 0.5)", "random erasing (p = 0.5, area 0.02-0.2)",
         "mixup (alpha 0.2), per minibatch");

@@ -85,12 +85,10 @@ class SequenceIT {
   }
 
   /**
-   * Per-step labels, truncated backpropagation through time and early stopping together (an LSTM with
-   * early stopping crashed in DL4J 1.0.0-M1): sequences of 12 to 40 steps whose label at each step is
-   * whether the sum of the feature over the last 3 steps is positive, with a few bad sequences.
+   * 400 sequences of 12 to 40 steps whose label at each step is whether the sum of the feature over the last 3
+   * steps is positive (a second feature is noise), and one sequence with a gap.
    */
-  @Test
-  void perStepLabels_withTbpttAndEarlyStopping_train_andBadSequencesAreQuarantined() throws Exception {
+  private static java.nio.file.Path perStepCsv(String name) throws Exception {
     java.util.Random r = new java.util.Random(5);
     StringBuilder csv = new StringBuilder("id,t,x,noise,y\n");
     for (int s = 0; s < 400; s++) {
@@ -104,7 +102,17 @@ class SequenceIT {
       }
     }
     csv.append("gap,0,1,1,1\ngap,2,1,1,1\n");
-    java.nio.file.Path file = Files.writeString(dir.resolve("steps.csv"), csv.toString());
+    return Files.writeString(dir.resolve(name), csv.toString());
+  }
+
+  /**
+   * Per-step labels, truncated backpropagation through time and early stopping together (an LSTM with
+   * early stopping crashed in DL4J 1.0.0-M1): sequences of 12 to 40 steps whose label at each step is
+   * whether the sum of the feature over the last 3 steps is positive, with a few bad sequences.
+   */
+  @Test
+  void perStepLabels_withTbpttAndEarlyStopping_train_andBadSequencesAreQuarantined() throws Exception {
+    java.nio.file.Path file = perStepCsv("steps.csv");
     java.nio.file.Path job = Files.writeString(dir.resolve("steps.conf"), "name = per-step\n"
         + "data { format = sequence-csv, train = \"" + file + "\", numClasses = 2, normalization = standardize\n"
         + "  sequence { id = id, step = t, label = y, labels = step, maxLength = 40 } }\n"
@@ -143,5 +151,47 @@ class SequenceIT {
     assertThat(unclipped.result().testAccuracy()).as(unclipped.console()).isLessThan(0.32);
     assertThat(clipped.result().testAccuracy()).as(clipped.console())
         .isGreaterThan(unclipped.result().testAccuracy() + 0.06);
+  }
+
+  /**
+   * Sequence augmentation end to end: the per-step task trained with jitter, magnitude scaling, time shift
+   * and window slicing (labels move and are cut with their steps) still learns it; the augment command writes
+   * augmented sequences as Parquet that reads back as data.format = sequence-parquet.
+   */
+  @Test
+  void augmentedSequences_train_andTheAugmentCommandWritesSequenceParquetThatReadsBack() throws Exception {
+    java.nio.file.Path file = perStepCsv("augmented.csv");
+    java.nio.file.Path job = Files.writeString(dir.resolve("augmented.conf"), "name = augmented\n"
+        + "data { format = sequence-csv, train = \"" + file + "\", numClasses = 2, normalization = standardize\n"
+        + "  sequence { id = id, step = t, label = y, labels = step, maxLength = 40 } }\n"
+        + "model { layers = [{ type = lstm, units = 16 }, { type = rnnoutput }]\n"
+        + "  updater { type = adam, learningRate = 0.01 } }\n"
+        + "augment.ops = [{ type = jitter, scale = 0.05 }, { type = scaling, std = 0.1 }, { type = timeshift, steps = 2 },"
+        + " { type = window, fraction = 0.8 }]\n"
+        + "train { epochs = 4 }\n");
+    io.sparktrain.config.JobConfig config = io.sparktrain.config.ConfigLoader.load(job.toFile(),
+        List.of("spark.conf.spark.ui.enabled=false"));
+    TrainingHealthIT.Run run = train("augmented", config);
+    assertThat(run.failure()).as(run.console()).isNull();
+    JsonNode pipeline = run.summary().get("augmentation").get("pipeline");
+    assertThat(pipeline.toString()).contains("jitter").contains("magnitude scaling").contains("time shift")
+        .contains("window slicing");
+    assertThat(run.result().testAccuracy()).as(run.console()).isGreaterThan(0.8);
+
+    java.nio.file.Path out = dir.resolve("augmented-out");
+    java.io.StringWriter console = new java.io.StringWriter();
+    long written = new io.sparktrain.cli.AugmentRun(config, "local[2]", new java.io.PrintWriter(console, true))
+        .execute(1, out.toString());
+    java.nio.file.Path back = Files.writeString(dir.resolve("back.conf"), "data { format = sequence-parquet, train = \""
+        + out + "\", numClasses = 2, normalization = none, sequence { label = label, labels = step } }\n"
+        + "model.layers = [{ type = lstm, units = 4 }, { type = rnnoutput }]\n");
+    io.sparktrain.config.DataConfig data = io.sparktrain.config.ConfigLoader.load(back.toFile(), List.of()).data();
+    io.sparktrain.data.Splits read = io.sparktrain.data.DataLoader.load(
+        io.sparktrain.testing.TestSpark.session(), data, 1);
+    assertThat(read.trainCount() + read.validationCount() + read.testCount()).isEqualTo(written);
+    assertThat(read.rejected()).isEmpty();
+    assertThat(read.featureNames()).containsExactly("features[0]", "features[1]");
+    // The augmented copies are windows: 0.8 of their original length, so shorter than any original.
+    assertThat(console.toString()).contains("window slicing");
   }
 }

@@ -67,7 +67,7 @@ class ViewEvaluationTest {
   }
 
   static AugmentSpec op(String type) {
-    return new AugmentSpec("augment.ops[0]", type, 0.5, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2);
+    return new AugmentSpec("augment.ops[0]", type, 0.5, 2, 10, 0.02, 0.2, 0.05, 0.1, 0.1, 0.05, 0.2, 5, 0.9);
   }
 
   @Test
