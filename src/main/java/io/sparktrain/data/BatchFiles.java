@@ -15,7 +15,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Training minibatches written once as files, one serialized {@link DataSet} each, for dl4j-spark's
  * {@code fitPaths}. A file is named after the index (in the training split) of its first example,
- * {@code batch-000000001234.bin}, and holds consecutive examples: a loader can tell every row's index
+ * {@code batch-000000001234.bin}, and holds consecutive examples, a whole minibatch but in the split's last
+ * file ({@link Batches#indexed}): a loader can tell every row's index
  * from the name alone, which is what seeds augmentation on the workers (see
  * {@code io.sparktrain.augment.AugmentingLoader}). The names do not depend on executors or JVMs, so
  * they are the same in every run over the same data.
@@ -27,7 +28,8 @@ public final class BatchFiles {
   private BatchFiles() {}
 
   /**
-   * Writes the examples, grouped into minibatches of {@code batchSize} within each partition, under
+   * Writes the examples, grouped into minibatches of {@code batchSize} (file k holds examples
+   * {@code [k * batchSize, (k + 1) * batchSize)}, across partition boundaries), under
    * {@code dir}; returns the files' paths, sorted.
    *
    * @param indexed the training split with each example's index (zipWithIndex: consecutive within a partition)

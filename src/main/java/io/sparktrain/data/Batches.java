@@ -34,8 +34,13 @@ public final class Batches {
 
   /**
    * Minibatches of consecutive examples of an indexed split (zipWithIndex: indices are consecutive
-   * within a partition), each with the index of its first example: row i of the minibatch is example
-   * {@code first + i}. Augmentation seeds every row from that index ({@link BatchFiles} names files by it).
+   * within a partition), each with the index of its first example: minibatch k holds examples
+   * {@code [k * batchSize, (k + 1) * batchSize)} wherever the partition boundaries fall, so only the split's
+   * last minibatch is short (dl4j-spark's workers re-cut what they load to their batch size, and a short one
+   * in the middle would shift the rest of a round). A minibatch that straddles partitions is put together
+   * from its pieces (found by a first pass that brings less than a minibatch per boundary to the driver) in
+   * the partition of its first example, so the order stays that of the indices. Row i of a minibatch is
+   * example {@code first + i}; augmentation seeds every row from that index ({@link BatchFiles} names files by it).
    */
   public static JavaRDD<Tuple2<Long, DataSet>> indexed(JavaPairRDD<Example, Long> indexed, int batchSize,
       int numClasses) {
@@ -46,12 +51,80 @@ public final class Batches {
   public static JavaRDD<Tuple2<Long, DataSet>> indexed(JavaPairRDD<Example, Long> indexed, int batchSize,
       int numClasses, Shape shape) {
     int stepWidth = shape != null && shape.sequence() ? shape.width() : 0;
-    return indexed.mapPartitions(it -> map(groups(it, batchSize), batch -> {
-      List<Example> examples = new ArrayList<>(batch.size());
-      batch.forEach(t -> examples.add(t._1()));
-      return new Tuple2<>(batch.get(0)._2(), stepWidth > 0 ? sequences(examples, numClasses, stepWidth)
-          : toDataSet(examples, numClasses));
-    }));
+    java.util.Map<Long, List<Example>> straddling = straddling(indexed, batchSize);
+    return indexed.mapPartitions(it -> {
+      List<Tuple2<Long, DataSet>> out = new ArrayList<>();
+      Iterator<List<Tuple2<Example, Long>>> runs = runs(it, batchSize);
+      while (runs.hasNext()) {
+        List<Tuple2<Example, Long>> run = runs.next();
+        long first = run.get(0)._2();
+        List<Example> examples;
+        if (run.size() == batchSize) {
+          examples = new ArrayList<>(batchSize);
+          for (Tuple2<Example, Long> t : run) {
+            examples.add(t._1());
+          }
+        } else if (first % batchSize == 0) {
+          examples = straddling.get(first / batchSize);
+        } else {
+          continue; // the rest of a minibatch that began in an earlier partition, which makes it whole
+        }
+        out.add(new Tuple2<>(first, stepWidth > 0 ? sequences(examples, numClasses, stepWidth)
+            : toDataSet(examples, numClasses)));
+      }
+      return out.iterator();
+    });
+  }
+
+  /** The minibatches not whole within one partition, by number, their examples in index order. */
+  private static java.util.Map<Long, List<Example>> straddling(JavaPairRDD<Example, Long> indexed, int batchSize) {
+    List<List<Tuple2<Example, Long>>> pieces = indexed.mapPartitions(it -> {
+      List<List<Tuple2<Example, Long>>> out = new ArrayList<>();
+      Iterator<List<Tuple2<Example, Long>>> runs = runs(it, batchSize);
+      while (runs.hasNext()) {
+        List<Tuple2<Example, Long>> run = runs.next();
+        if (run.size() < batchSize) {
+          out.add(run);
+        }
+      }
+      return out.iterator();
+    }).collect();
+    java.util.Map<Long, List<Tuple2<Example, Long>>> byNumber = new java.util.HashMap<>();
+    for (List<Tuple2<Example, Long>> piece : pieces) {
+      byNumber.computeIfAbsent(piece.get(0)._2() / batchSize, k -> new ArrayList<>()).addAll(piece);
+    }
+    java.util.Map<Long, List<Example>> out = new java.util.HashMap<>();
+    byNumber.forEach((k, rows) -> {
+      rows.sort(java.util.Comparator.comparingLong(Tuple2::_2));
+      out.put(k, rows.stream().map(Tuple2::_1).toList());
+    });
+    return out;
+  }
+
+  /** Consecutive rows of the same minibatch number (index / batchSize), lazily. */
+  private static Iterator<List<Tuple2<Example, Long>>> runs(Iterator<Tuple2<Example, Long>> source, int batchSize) {
+    return new Iterator<>() {
+      private Tuple2<Example, Long> next = source.hasNext() ? source.next() : null;
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public List<Tuple2<Example, Long>> next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        long number = next._2() / batchSize;
+        List<Tuple2<Example, Long>> run = new ArrayList<>(batchSize);
+        while (next != null && next._2() / batchSize == number) {
+          run.add(next);
+          next = source.hasNext() ? source.next() : null;
+        }
+        return run;
+      }
+    };
   }
 
   /** One minibatch of examples of {@code shape}. */

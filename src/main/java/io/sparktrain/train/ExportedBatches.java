@@ -38,19 +38,30 @@ record ExportedBatches(JavaSparkContext sc, List<String> files, AugmentPipeline 
     return rounds(epoch);
   }
 
-  /** The files of round {@code round} of {@code epoch}. */
+  /**
+   * The files of round {@code round} of {@code epoch}, the split's last file (the one that may be short)
+   * at the end of its round: a worker re-cuts what it loads into minibatches of its batch size, so a short
+   * file anywhere else would shift the later minibatches of its round across two files.
+   */
   List<String> slice(int epoch, int round) {
     List<String> order = new ArrayList<>(files);
     Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
-    return new ArrayList<>(order.subList(round * perRound(), Math.min(order.size(), (round + 1) * perRound())));
+    List<String> slice = new ArrayList<>(order.subList(round * perRound(),
+        Math.min(order.size(), (round + 1) * perRound())));
+    String last = files.get(files.size() - 1);
+    if (slice.remove(last)) {
+      slice.add(last);
+    }
+    return slice;
   }
 
   @Override
   public void fit(SparkNetwork net, int epoch, int round) {
     List<String> slice = slice(epoch, round);
-    JavaRDD<String> paths = sc.parallelize(slice, Math.min(workers, slice.size()));
+    int partitions = Math.min(workers, slice.size());
+    JavaRDD<String> paths = sc.parallelize(slice, partitions);
     DataSetLoader loader = augment.isEmpty() ? new BatchLoader() : new AugmentingLoader(augment, epoch);
-    net.fitPaths(paths, loader);
+    net.fitPaths(paths, loader, (slice.size() + partitions - 1) / partitions);
   }
 
   @Override

@@ -74,8 +74,18 @@ final class SparkNetwork {
     spark.setCollectTrainingStats(false);
   }
 
-  void fitPaths(JavaRDD<String> paths, DataSetLoader loader) {
+  /**
+   * One averaging round over {@code paths}, in which each worker fits at most {@code minibatchesPerWorker}
+   * minibatches. dl4j-spark adds averagingFrequency to the network's iteration count after every round,
+   * whatever the workers fitted; a round that is shorter (an epoch's last) would then leave the count, and
+   * with it Adam's bias correction and every iteration-based schedule, ahead of the minibatches trained.
+   * The count is set to what was fitted (ParityTest holds one worker to plain DL4J across such rounds).
+   */
+  void fitPaths(JavaRDD<String> paths, DataSetLoader loader, int minibatchesPerWorker) {
+    MultiLayerConfiguration conf = spark.getNetwork().getLayerWiseConfigurations();
+    int before = conf.getIterationCount();
     spark.fitPaths(paths, loader);
+    spark.getNetwork().getLayerWiseConfigurations().setIterationCount(before + minibatchesPerWorker);
   }
 
   void fit(JavaRDD<DataSet> minibatches) {
