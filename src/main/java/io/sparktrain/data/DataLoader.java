@@ -45,7 +45,7 @@ public final class DataLoader {
 
   /**
    * What a resumed run takes from the run it continues instead of working it out again: the number of
-   * partitions (minibatches are made within partitions, so it decides which examples share one) and the
+   * partitions (they set each example's index in the split, so which examples share a minibatch) and the
    * fitted scaler (statistics summed in a different order would differ in the last bits).
    *
    * @param partitions the partitions to use; 0: data.partitions, else Spark's default parallelism

@@ -65,7 +65,7 @@ public record TrainingState(
    * @param rateSource where it came from (a config key, or the LR range test)
    * @param lrFind the range test's curve with {@code train.learningRate = auto}, else null
    * @param workers parameter-averaging workers per round
-   * @param partitions partitions of the examples (minibatches are made within them)
+   * @param partitions partitions of the examples (they set each example's index, so which examples share a minibatch)
    * @param split the identity of the train, validation and test splits
    * @param scaler the normalisation fitted on the training split
    * @param featureStd per-feature standard deviation for jitter augmentation, else null
