@@ -29,6 +29,7 @@ three runs) and the predictions, and writes them into docs/SCALING.md.
 """
 import io
 import json
+import re
 import math
 import os
 import sys
@@ -69,8 +70,12 @@ def round_time(n, f, t_ex, s, w, r0, c):
 def label(r):
     if r["master"].startswith("local"):
         return f"{r['master']}, F = {r['frequency']}"
-    # A cluster run whose run directory is on file: cannot export (the executors would not share the files).
-    approach = "direct" if r["run"].startswith("/") or r["run"].startswith("file:") else r["approach"]
+    # A cluster run whose run directory is on file: and that names no train.exportDirectory trains with the
+    # direct approach (the executors would not share the files).
+    resolved = open(os.path.join(r["run"], "config.resolved.conf")).read()
+    named = re.search(r'exportDirectory\s*[=:]\s*"?([^"\s]+)', resolved)
+    on_file = r["run"].startswith("/") or r["run"].startswith("file:")
+    approach = "direct" if on_file and not named else r["approach"]
     return f"standalone cluster, 2 executors, F = {r['frequency']}, {approach} approach"
 
 

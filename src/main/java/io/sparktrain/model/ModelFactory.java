@@ -6,6 +6,7 @@ import io.sparktrain.config.UpdaterSpec;
 import io.sparktrain.data.Shape;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -55,7 +56,19 @@ public final class ModelFactory {
 
   private ModelFactory() {}
 
+  /**
+   * The layout of images inside the network (docs/BENCHMARKS.md, "Engine options", measured both): the
+   * flat rows become these 4-d arrays in {@link ImageInput}.
+   */
+  public static final CNN2DFormat IMAGE_FORMAT = CNN2DFormat.NCHW;
+
   public static MultiLayerConfiguration build(ModelConfig model, Shape input, int numClasses, long seed) {
+    return build(model, input, numClasses, seed, IMAGE_FORMAT);
+  }
+
+  /** As {@link #build(ModelConfig, Shape, int, long)}, with images inside the network in {@code format}. */
+  public static MultiLayerConfiguration build(ModelConfig model, Shape input, int numClasses, long seed,
+      CNN2DFormat format) {
     // Layers are created from this configuration in this JVM: their native implementations must be on.
     NativeHelpers.enable();
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -67,6 +80,10 @@ public final class ModelFactory {
         .list();
     for (int i = 0; i < model.layers().size(); i++) {
       list.layer(i, layer(model.layers().get(i), numClasses, model));
+    }
+    if (input.image()) {
+      // Rows are channels last; DL4J's own flat-to-image step would read them channels first.
+      list.inputPreProcessor(0, new ImageInput(input.height(), input.width(), input.channels(), format));
     }
     list.setInputType(switch (input.kind()) {
       case IMAGE -> InputType.convolutionalFlat(input.height(), input.width(), input.channels());
