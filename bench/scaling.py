@@ -20,7 +20,7 @@ network of bandwidth W (bytes/s):
                                               besides its fit (loading, listeners); c_task: the driver
                                               launching one more task (2 ms, Spark's usual figure: not
                                               measurable with 2 workers). r0 and c come from local[2] at
-                                              F = 20 and F = 5.
+                                              the job's F and at F = 5.
   efficiency = compute / (compute + broadcast + aggregate + other)
   throughput = N * F * B / (compute + broadcast + aggregate + other)
 The smallest F with efficiency >= 0.9 solves F * B * t_ex >= 9 * (broadcast + aggregate + r0 + c * F + ...).
@@ -103,7 +103,7 @@ def main():
         p = r["parts"]
         out.append(f"| {label(r)} | {r['workers']} | {r['frequency']} | {r['rounds']} | {r['train']:.1f} | "
                    f"{p['fit']:.1f} | {p['workerOther']:.1f} | {p['taskOverhead']:.1f} | {p['driver']:.1f} |")
-    out += ["", f"Calibrated on local[2] at F = 20 and F = 5: t_ex = {t_ex * 1e3:.3f} ms of compute per example per "
+    out += ["", f"Calibrated on local[2] at F = {local2['frequency']} and F = {local2_f5['frequency']}: t_ex = {t_ex * 1e3:.3f} ms of compute per example per "
             f"worker; a round costs r0 + c x F besides fitting, r0 = {r0 * 1e3:.0f} ms, c = {c * 1e3:.1f} ms; S = {s / 1e6:.2f} MB "
             f"per worker and round ({local2['params']:,} parameters and Adam's two moments, float32).", "",
             "## The model against the measurements", "",

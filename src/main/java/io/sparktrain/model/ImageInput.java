@@ -59,14 +59,21 @@ public final class ImageInput implements InputPreProcessor {
     }
     INDArray rows = input.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(input)
         ? input : input.dup('c');
-    INDArray hwc = rows.reshape('c', rows.size(0), height, width, channels);
-    INDArray out = format == CNN2DFormat.NHWC ? hwc : hwc.permute(0, 3, 1, 2).dup('c');
+    INDArray out;
+    if (format == CNN2DFormat.NHWC) {
+      out = rows.reshape('c', rows.size(0), height, width, channels);
+    } else if (channels == 1) {
+      // One channel: channels first and last are the same order, a view.
+      out = rows.reshape('c', rows.size(0), 1, height, width);
+    } else {
+      out = rows.reshape('c', rows.size(0), height, width, channels).permute(0, 3, 1, 2).dup('c');
+    }
     return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
   }
 
   @Override
   public INDArray backprop(INDArray output, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
-    INDArray hwc = format == CNN2DFormat.NHWC ? output : output.permute(0, 2, 3, 1);
+    INDArray hwc = format == CNN2DFormat.NHWC || channels == 1 ? output : output.permute(0, 2, 3, 1);
     INDArray rows = hwc.dup('c').reshape('c', hwc.size(0), height * width * channels);
     return workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, rows);
   }

@@ -65,6 +65,18 @@ class ImageInputTest {
   }
 
   @Test
+  void oneChannel_isWhatDl4jsOwnStepGave_soGreyscaleModelsAreUnchanged() {
+    INDArray grey = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 12);
+    INDArray dl4j = new org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor(3, 4, 1)
+        .preProcess(grey.dup(), 5, LayerWorkspaceMgr.noWorkspaces());
+    INDArray ours = new ImageInput(3, 4, 1, CNN2DFormat.NCHW).preProcess(grey.dup(), 5,
+        LayerWorkspaceMgr.noWorkspaces());
+    assertThat(ours).isEqualTo(dl4j);
+    assertThat(new ImageInput(3, 4, 1, CNN2DFormat.NCHW).backprop(ours, 5, LayerWorkspaceMgr.noWorkspaces()))
+        .isEqualTo(grey);
+  }
+
+  @Test
   void theLayoutIsInsideTheNetwork_theSameWeightsGiveTheSameFeatureMaps_andItSavesAndRestores() throws Exception {
     Path conf = Files.writeString(dir.resolve("rgb.conf"), "seed = 3\n"
         + "data { format = images, train = unused, numClasses = 2 }\n"
