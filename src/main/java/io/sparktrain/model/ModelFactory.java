@@ -66,6 +66,23 @@ public final class ModelFactory {
     return build(model, input, numClasses, seed, IMAGE_FORMAT);
   }
 
+  /**
+   * The first convolution or pooling layer, when only dropout comes before it (the layers that take an
+   * image as it comes); else -1.
+   */
+  private static int firstSpatialLayer(ModelConfig model) {
+    for (int i = 0; i < model.layers().size(); i++) {
+      String type = model.layers().get(i).type();
+      if (type.equals("conv") || type.equals("subsampling")) {
+        return i;
+      }
+      if (!type.equals("dropout")) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
   /** As {@link #build(ModelConfig, Shape, int, long)}, with images inside the network in {@code format}. */
   public static MultiLayerConfiguration build(ModelConfig model, Shape input, int numClasses, long seed,
       CNN2DFormat format) {
@@ -81,9 +98,11 @@ public final class ModelFactory {
     for (int i = 0; i < model.layers().size(); i++) {
       list.layer(i, layer(model.layers().get(i), numClasses, model));
     }
-    if (input.image()) {
-      // Rows are channels last; DL4J's own flat-to-image step would read them channels first.
-      list.inputPreProcessor(0, new ImageInput(input.height(), input.width(), input.channels(), format));
+    int spatial = firstSpatialLayer(model);
+    if (input.image() && spatial >= 0) {
+      // Rows are channels last; DL4J's own flat-to-image step would read them channels first. (A network
+      // that starts with dense layers takes the rows as they are.)
+      list.inputPreProcessor(spatial, new ImageInput(input.height(), input.width(), input.channels(), format));
     }
     list.setInputType(switch (input.kind()) {
       case IMAGE -> InputType.convolutionalFlat(input.height(), input.width(), input.channels());

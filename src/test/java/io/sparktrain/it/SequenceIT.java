@@ -143,7 +143,7 @@ class SequenceIT {
     TrainingHealthIT.Run unclipped = train("rnn-exploding", TrainingHealthIT.job("rnn-exploding"));
     assertThat(unclipped.failure()).as(unclipped.console()).isNull();
     assertThat(kinds(unclipped)).as(unclipped.console()).contains("exploding-through-time");
-    assertThat(unclipped.console()).contains("gradients explode through time", "recurrentGain, now 4.0",
+    assertThat(unclipped.console()).contains("gradients explode through time", "recurrentGain, now 8.0",
         "clip gradients");
     TrainingHealthIT.Run clipped = train("rnn-exploding-clipped",
         TrainingHealthIT.job("rnn-exploding", "model.gradientNormalization=auto"));

@@ -65,6 +65,25 @@ class ImageInputTest {
   }
 
   @Test
+  void onlyANetworkThatStartsWithConvolutionsTakesImages_denseAndDropoutFirstTakeTheRows() throws Exception {
+    Path conf = Files.writeString(dir.resolve("mlp.conf"), "data { format = idx, train = x, trainLabels = y,"
+        + " numClasses = 2 }\nmodel.layers = [{ type = dense, units = 8 }, { type = output }]\n");
+    JobConfig mlp = ConfigLoader.load(conf.toFile(), List.of());
+    MultiLayerConfiguration rows = ModelFactory.build(mlp.model(), Shape.image(3, 4, 3), 2, 1);
+    assertThat(rows.getInputPreProcess(0)).isNull();
+    MultiLayerNetwork mlpNet = new MultiLayerNetwork(rows);
+    mlpNet.init();
+    assertThat(mlpNet.output(rows()).shape()).as("the rows as they are, 36 values each").containsExactly(2, 2);
+    JobConfig dropped = ConfigLoader.load(conf.toFile(), List.of("model.layers = [{ type = dropout, rate = 0.1 },"
+        + " { type = conv, filters = 2, kernel = [3, 3] }, { type = output }]"));
+    MultiLayerConfiguration images = ModelFactory.build(dropped.model(), Shape.image(3, 4, 3), 2, 1);
+    assertThat(images.getInputPreProcess(1)).isEqualTo(new ImageInput(3, 4, 3, CNN2DFormat.NCHW));
+    MultiLayerNetwork net = new MultiLayerNetwork(images);
+    net.init();
+    assertThat(net.output(rows()).shape()).containsExactly(2, 2);
+  }
+
+  @Test
   void oneChannel_isWhatDl4jsOwnStepGave_soGreyscaleModelsAreUnchanged() {
     INDArray grey = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 12);
     INDArray dl4j = new org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor(3, 4, 1)
